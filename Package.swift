@@ -1,0 +1,52 @@
+// swift-tools-version: 6.0
+// ELECTRA in Swift: pre-training and fine-tuning of ELECTRA text encoders on the CPU.
+
+import PackageDescription
+
+// BLAS: Accelerate on Apple platforms, Debian's OpenBLAS (libopenblas-dev) elsewhere.
+let blasDependencies: [Target.Dependency] = [
+    .target(name: "COpenBLAS", condition: .when(platforms: [.linux, .android, .windows, .openbsd])),
+]
+let blasLinkerSettings: [LinkerSetting] = [
+    .linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS, .visionOS])),
+]
+
+let package = Package(
+    name: "Electra",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "electra", targets: ["electra"]),
+        .library(name: "ElectraTensor", targets: ["ElectraTensor"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "ElectraTensor",
+            dependencies: blasDependencies,
+            linkerSettings: blasLinkerSettings
+        ),
+        .executableTarget(
+            name: "electra",
+            dependencies: [
+                "ElectraTensor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "_TestSupport",
+            dependencies: ["ElectraTensor"],
+            path: "Tests/_TestSupport"
+        ),
+        .testTarget(
+            name: "ElectraTensorTests",
+            dependencies: ["ElectraTensor", "_TestSupport"]
+        ),
+    ]
+)

@@ -1,0 +1,54 @@
+// Dropout: a seeded keep-mask, applied forward and backward.
+
+/// Inverted dropout: `y = x ⊙ m` with `m = 1/(1−p)` where kept and `0` where dropped.
+///
+/// The mask is drawn once per step into a tensor of scale factors and kept for the backward pass.
+/// Element `i` of a mask uses the generator's word at `position + i`, so the mask is the same however
+/// many threads draw it.
+public enum Dropout {
+    /// Fills `mask` with `1/(1−probability)` (kept, chance `1 − probability`) or `0` (dropped), and
+    /// advances `generator` by `mask.count` words.
+    public static func makeMask(_ mask: Tensor, probability: Float, generator: inout RandomGenerator) {
+        precondition(probability >= 0 && probability < 1, "Dropout probability \(probability) not in [0, 1)")
+        let keep = 1 / (1 - probability), m = mask.pointer
+        let start = generator
+        Parallel.forEachRange(mask.count, grain: 16384) { range in
+            var local = RandomGenerator(key: start.key, stream: start.stream,
+                                        position: start.position + UInt64(range.lowerBound))
+            for i in range { m[i] = local.uniform() < probability ? 0 : keep }
+        }
+        generator = RandomGenerator(key: start.key, stream: start.stream,
+                                    position: start.position + UInt64(mask.count))
+    }
+
+    /// `out = x ⊙ mask` (`out` may be `x`).
+    public static func forward(_ x: Tensor, mask: Tensor, into out: Tensor) {
+        checkShape(mask.count == x.count && out.count == x.count, "Dropout.forward", x.shape, mask.shape, out.shape)
+        Multiply.run(x, mask, into: out)
+    }
+
+    /// `dX += dOut ⊙ mask`.
+    public static func backward(_ dOut: Tensor, mask: Tensor, dX: Tensor) {
+        checkShape(mask.count == dOut.count && dX.count == dOut.count, "Dropout.backward",
+                   dOut.shape, mask.shape, dX.shape)
+        let gp = dOut.pointer, mp = mask.pointer, dp = dX.pointer
+        VectorMath.forEachBlock(dOut.count) { i, n in
+            let d = VectorMath.load(gp + i, count: n) * VectorMath.load(mp + i, count: n)
+            VectorMath.store(VectorMath.load(dp + i, count: n) + d, dp + i, count: n)
+        }
+    }
+}
+
+/// Element-wise product of two tensors of equal size.
+enum Multiply {
+    /// `out = a ⊙ b`.
+    static func run(_ a: Tensor, _ b: Tensor, into out: Tensor) {
+        let ap = a.pointer, bp = b.pointer, op = out.pointer
+        VectorMath.forEachBlock(a.count) { i, n in
+            VectorMath.store(VectorMath.load(ap + i, count: n) * VectorMath.load(bp + i, count: n), op + i, count: n)
+        }
+    }
+
+    /// `a = a ⊙ b`.
+    static func inPlace(_ a: Tensor, by b: Tensor) { run(a, b, into: a) }
+}

@@ -1,0 +1,58 @@
+// GlobalNorm: the L2 norm over many tensors, as gradient clipping uses it.
+
+/// `‖g‖ = √(Σ_tensors Σ_i gᵢ²)`, accumulated in Double.
+public enum GlobalNorm {
+    /// The global L2 norm of `tensors`.
+    public static func compute(_ tensors: [Tensor]) -> Float {
+        var total = 0.0
+        for tensor in tensors { total += sumOfSquares(tensor) }
+        return Float(total.squareRoot())
+    }
+
+    /// Scales `tensors` in place so their global norm is at most `maxNorm`, as PyTorch's
+    /// `clip_grad_norm_` does (factor `maxNorm / (‖g‖ + 1e-6)` when below 1). Returns the norm
+    /// before clipping.
+    @discardableResult
+    public static func clip(_ tensors: [Tensor], maxNorm: Float) -> Float {
+        let norm = compute(tensors)
+        let factor = maxNorm / (norm + 1e-6)
+        if factor < 1 {
+            for tensor in tensors {
+                let p = tensor.pointer
+                VectorMath.forEachBlock(tensor.count) { i, n in
+                    VectorMath.store(VectorMath.load(p + i, count: n) * factor, p + i, count: n)
+                }
+            }
+        }
+        return norm
+    }
+
+    /// `dTensors[k] += dNorm · tensors[k] / ‖g‖`, the gradient of the norm.
+    public static func backward(dNorm: Float, _ tensors: [Tensor], norm: Float, dTensors: [Tensor]) {
+        precondition(tensors.count == dTensors.count, "GlobalNorm.backward: \(tensors.count) tensors, \(dTensors.count) gradients")
+        guard norm > 0 else { return }
+        let scale = dNorm / norm
+        for (x, d) in zip(tensors, dTensors) {
+            checkShape(x.count == d.count, "GlobalNorm.backward", x.shape, d.shape)
+            let xp = x.pointer, dp = d.pointer
+            VectorMath.forEachBlock(x.count) { i, n in
+                VectorMath.store(VectorMath.load(dp + i, count: n) + scale * VectorMath.load(xp + i, count: n),
+                                 dp + i, count: n)
+            }
+        }
+    }
+
+    private static func sumOfSquares(_ tensor: Tensor) -> Double {
+        let p = tensor.pointer
+        var total = 0.0
+        var i = 0
+        let width = FloatVector.scalarCount
+        while i < tensor.count {
+            let n = min(width, tensor.count - i)
+            let v = VectorMath.load(p + i, count: n)
+            total += Double((v * v).sum())
+            i += width
+        }
+        return total
+    }
+}

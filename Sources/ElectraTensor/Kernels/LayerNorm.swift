@@ -1,0 +1,112 @@
+// LayerNorm over the last dimension, with learned scale and shift (PyTorch's `nn.LayerNorm`).
+
+/// `y = (x − mean) / √(var + eps) · weight + bias`, per row, with the biased variance.
+///
+/// Legend: `R` rows, `C` columns (the normalised dimension).
+public enum LayerNorm {
+    /// The default epsilon of BERT and ELECTRA.
+    public static let defaultEpsilon: Float = 1e-12
+
+    /// Normalises each row of `x` (`[…, C]`) into `out`, saving each row's `mean` and reciprocal
+    /// standard deviation `rstd` (`[R]` each) for the backward pass.
+    public static func forward(_ x: Tensor, weight: Tensor, bias: Tensor, epsilon: Float = defaultEpsilon,
+                               into out: Tensor, mean: Tensor, rstd: Tensor) {
+        let C = x.columns, R = x.rows
+        checkShape(weight.count == C && bias.count == C && out.count == x.count && mean.count == R
+                   && rstd.count == R, "LayerNorm.forward", x.shape, weight.shape, bias.shape, out.shape)
+        let xp = x.pointer, yp = out.pointer, wp = weight.pointer, bp = bias.pointer
+        let mp = mean.pointer, sp = rstd.pointer
+        let width = FloatVector.scalarCount
+        Parallel.forEachRange(R, grain: max(1, 8192 / max(C, 1))) { rows in
+            for r in rows {
+                let row = xp + r * C, outRow = yp + r * C
+                var sum = FloatVector()
+                var c = 0
+                while c < C { sum += VectorMath.load(row + c, count: C - c); c += width }
+                let mu = sum.sum() / Float(C)
+                var squares = FloatVector()
+                c = 0
+                while c < C {
+                    let n = min(width, C - c)
+                    var d = VectorMath.load(row + c, count: n) - mu
+                    if n < width { d = d.replacing(with: 0, where: laneIndices .>= Int32(n)) }
+                    squares += d * d
+                    c += width
+                }
+                let s = 1 / (squares.sum() / Float(C) + epsilon).squareRoot()
+                mp[r] = mu
+                sp[r] = s
+                c = 0
+                while c < C {
+                    let n = min(width, C - c)
+                    let normalised = (VectorMath.load(row + c, count: n) - mu) * s
+                    let y = normalised * VectorMath.load(wp + c, count: n) + VectorMath.load(bp + c, count: n)
+                    VectorMath.store(y, outRow + c, count: n)
+                    c += width
+                }
+            }
+        }
+    }
+
+    /// Accumulates `dX`, `dWeight` and `dBias` from `dOut`.
+    ///
+    /// With `x̂ = (x − mean)·rstd` and `g = dOut ⊙ weight`, per row:
+    /// `dX = rstd · (g − mean(g) − x̂ · mean(g ⊙ x̂))`; `dWeight = Σ_rows dOut ⊙ x̂`,
+    /// `dBias = Σ_rows dOut`.
+    public static func backward(_ dOut: Tensor, _ x: Tensor, weight: Tensor, mean: Tensor, rstd: Tensor,
+                                dX: Tensor, dWeight: Tensor, dBias: Tensor) {
+        let C = x.columns, R = x.rows
+        checkShape(dOut.count == x.count && dX.count == x.count && dWeight.count == C && dBias.count == C
+                   && mean.count == R && rstd.count == R, "LayerNorm.backward", dOut.shape, x.shape, dX.shape)
+        let gp = dOut.pointer, xp = x.pointer, wp = weight.pointer, mp = mean.pointer, sp = rstd.pointer
+        let dxp = dX.pointer
+        let width = FloatVector.scalarCount
+        Parallel.forEachRange(R, grain: max(1, 8192 / max(C, 1))) { rows in
+            for r in rows {
+                let row = xp + r * C, gRow = gp + r * C, dxRow = dxp + r * C
+                let mu = mp[r], s = sp[r]
+                var sumG = FloatVector(), sumGX = FloatVector()
+                var c = 0
+                while c < C {
+                    let n = min(width, C - c)
+                    let g = VectorMath.load(gRow + c, count: n) * VectorMath.load(wp + c, count: n)
+                    let normalised = (VectorMath.load(row + c, count: n) - mu) * s
+                    sumG += g
+                    sumGX += g * normalised
+                    c += width
+                }
+                let meanG = sumG.sum() / Float(C), meanGX = sumGX.sum() / Float(C)
+                c = 0
+                while c < C {
+                    let n = min(width, C - c)
+                    let g = VectorMath.load(gRow + c, count: n) * VectorMath.load(wp + c, count: n)
+                    let normalised = (VectorMath.load(row + c, count: n) - mu) * s
+                    let d = s * (g - meanG - normalised * meanGX)
+                    VectorMath.store(VectorMath.load(dxRow + c, count: n) + d, dxRow + c, count: n)
+                    c += width
+                }
+            }
+        }
+        // Parameter gradients: each thread owns a block of columns and walks all rows.
+        let dwp = dWeight.pointer, dbp = dBias.pointer
+        let blocks = (C + width - 1) / width
+        Parallel.forEachRange(blocks, grain: max(1, 65536 / max(R * width, 1))) { range in
+            for block in range {
+                let c0 = block * width, n = min(width, C - c0)
+                var sumW = FloatVector(), sumB = FloatVector()
+                for r in 0..<R {
+                    let g = VectorMath.load(gp + r * C + c0, count: n)
+                    let normalised = (VectorMath.load(xp + r * C + c0, count: n) - mp[r]) * sp[r]
+                    sumW += g * normalised
+                    sumB += g
+                }
+                VectorMath.store(VectorMath.load(dwp + c0, count: n) + sumW, dwp + c0, count: n)
+                VectorMath.store(VectorMath.load(dbp + c0, count: n) + sumB, dbp + c0, count: n)
+            }
+        }
+    }
+}
+
+/// Lane numbers 0…15, for masking the tail of a row.
+@usableFromInline
+let laneIndices = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
