@@ -33,7 +33,8 @@ public enum VectorMath {
         return result.replacing(with: 0, where: input .< -87.3)
     }
 
-    /// The error function, `x · P(x²) / Q(x²)` on [-4, 4] and ±1 beyond (where erf rounds to ±1).
+    /// The error function, `x · P(x²) / Q(x²)` on [-4, 4] and ±1 beyond (where erf rounds to ±1),
+    /// never outside [-1, 1] so that `1 + erf(x)` cannot turn negative.
     @inlinable @inline(__always)
     public static func erf(_ x: FloatVector) -> FloatVector {
         let x = x.clamped(lowerBound: FloatVector(repeating: -4), upperBound: FloatVector(repeating: 4))
@@ -50,13 +51,17 @@ public enum VectorMath {
         q = q * x2 + 1.180_014_891_407_132_9e-01
         q = q * x2 + 5.169_564_863_428_849e-01
         q = q * x2 + 1
-        return x * p / q
+        return (x * p / q).clamped(lowerBound: FloatVector(repeating: -1), upperBound: FloatVector(repeating: 1))
     }
 
-    /// The hyperbolic tangent, `x · P(x²) / Q(x²)` on [-9, 9] and ±1 beyond.
+    /// The hyperbolic tangent: `x · P(x²) / Q(x²)` for |x| < 0.625, and `±(1 − 2/(e^{2|x|} + 1))`
+    /// beyond, which keeps `1 − tanh²` (the derivative) accurate where tanh nears ±1.
     @inlinable @inline(__always)
-    public static func tanh(_ x: FloatVector) -> FloatVector {
-        let x = x.clamped(lowerBound: FloatVector(repeating: -9), upperBound: FloatVector(repeating: 9))
+    public static func tanh(_ input: FloatVector) -> FloatVector {
+        let magnitude = pointwiseMax(input, -input)
+        let saturating = 1 - 2 / (exp(2 * magnitude) + 1)
+        let large = saturating.replacing(with: -saturating, where: input .< 0)
+        let x = input.clamped(lowerBound: FloatVector(repeating: -9), upperBound: FloatVector(repeating: 9))
         let x2 = x * x
         var p = FloatVector(repeating: 1.335_330_054_863_526e-08)
         p = p * x2 + 2.060_811_896_116_262e-05
@@ -68,7 +73,7 @@ public enum VectorMath {
         q = q * x2 + 2.587_676_853_021_108e-02
         q = q * x2 + 4.671_429_434_734_732e-01
         q = q * x2 + 1
-        return x * p / q
+        return (x * p / q).replacing(with: large, where: magnitude .>= 0.625)
     }
 
     /// Loads up to 16 floats from `pointer`, zero-filling lanes past `count`.
