@@ -32,12 +32,16 @@ let package = Package(
             dependencies: blasDependencies,
             linkerSettings: blasLinkerSettings
         ),
-        .executableTarget(
-            name: "electra",
+        .target(
+            name: "ElectraCLI",
             dependencies: [
                 "ElectraTensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "electra",
+            dependencies: ["ElectraCLI"]
         ),
         .target(
             name: "_TestSupport",
@@ -47,6 +51,10 @@ let package = Package(
         .testTarget(
             name: "ElectraTensorTests",
             dependencies: ["ElectraTensor", "_TestSupport"]
+        ),
+        .testTarget(
+            name: "ElectraCLITests",
+            dependencies: ["ElectraCLI", "ElectraTensor", "_TestSupport"]
         ),
     ]
 )

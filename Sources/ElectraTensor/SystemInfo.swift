@@ -46,12 +46,12 @@ public enum SystemInfo {
     }
 
     /// The instruction set the Swift code was compiled for. The project's scripts pass a target CPU
-    /// and define `ELECTRA_TARGET_X86_64_V4` or `_V3`; a plain `swift build` gives the baseline.
+    /// and define `ELECTRA_TARGET_AVX512` or `ELECTRA_TARGET_AVX2`; a plain `swift build` gives the baseline.
     public static var vectorTarget: String {
-        #if ELECTRA_TARGET_X86_64_V4
-        return "x86-64-v4 (AVX-512)"
-        #elseif ELECTRA_TARGET_X86_64_V3
-        return "x86-64-v3 (AVX2, FMA)"
+        #if ELECTRA_TARGET_AVX512
+        return "skylake-avx512 (AVX-512)"
+        #elseif ELECTRA_TARGET_AVX2
+        return "haswell (AVX2, FMA)"
         #elseif arch(x86_64)
         return "x86-64 baseline (SSE2)"
         #elseif arch(arm64)
@@ -63,7 +63,7 @@ public enum SystemInfo {
 
     /// Whether the Swift code was compiled for a baseline that leaves vector units idle.
     public static var isBaselineBuild: Bool {
-        #if arch(x86_64) && !ELECTRA_TARGET_X86_64_V4 && !ELECTRA_TARGET_X86_64_V3
+        #if arch(x86_64) && !ELECTRA_TARGET_AVX512 && !ELECTRA_TARGET_AVX2
         return true
         #else
         return false

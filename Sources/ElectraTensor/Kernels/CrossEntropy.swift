@@ -29,8 +29,8 @@ public enum CrossEntropy {
                     while c < V {
                         let n = min(width, V - c)
                         var x = VectorMath.load(row + c, count: n)
-                        if n < width { x = x.replacing(with: -.greatestFiniteMagnitude, where: laneIndices .>= Int32(n)) }
-                        maximum = pointwiseMax(maximum, x)
+                        if n < width { x = x.replacing(with: -.greatestFiniteMagnitude, where: VectorMath.lanes(from: n)) }
+                        maximum = VectorMath.maximum(maximum, x)
                         c += width
                     }
                     let m = maximum.max()
@@ -39,7 +39,7 @@ public enum CrossEntropy {
                     while c < V {
                         let n = min(width, V - c)
                         var e = VectorMath.exp(VectorMath.load(row + c, count: n) - m)
-                        if n < width { e = e.replacing(with: 0, where: laneIndices .>= Int32(n)) }
+                        if n < width { e = e.replacing(with: 0, where: VectorMath.lanes(from: n)) }
                         total += e
                         c += width
                     }

@@ -32,9 +32,12 @@ public enum Dropout {
         checkShape(mask.count == dOut.count && dX.count == dOut.count, "Dropout.backward",
                    dOut.shape, mask.shape, dX.shape)
         let gp = dOut.pointer, mp = mask.pointer, dp = dX.pointer
-        VectorMath.forEachBlock(dOut.count) { i, n in
-            let d = VectorMath.load(gp + i, count: n) * VectorMath.load(mp + i, count: n)
-            VectorMath.store(VectorMath.load(dp + i, count: n) + d, dp + i, count: n)
+        VectorMath.forEachChunk(dOut.count) { chunk in
+            for i in stride(from: chunk.lowerBound, to: chunk.upperBound, by: FloatVector.scalarCount) {
+                let n = min(FloatVector.scalarCount, chunk.upperBound - i)
+                let d = VectorMath.load(gp + i, count: n) * VectorMath.load(mp + i, count: n)
+                VectorMath.store(VectorMath.load(dp + i, count: n) + d, dp + i, count: n)
+            }
         }
     }
 }
@@ -44,8 +47,11 @@ enum Multiply {
     /// `out = a ⊙ b`.
     static func run(_ a: Tensor, _ b: Tensor, into out: Tensor) {
         let ap = a.pointer, bp = b.pointer, op = out.pointer
-        VectorMath.forEachBlock(a.count) { i, n in
-            VectorMath.store(VectorMath.load(ap + i, count: n) * VectorMath.load(bp + i, count: n), op + i, count: n)
+        VectorMath.forEachChunk(a.count) { chunk in
+            for i in stride(from: chunk.lowerBound, to: chunk.upperBound, by: FloatVector.scalarCount) {
+                let n = min(FloatVector.scalarCount, chunk.upperBound - i)
+                VectorMath.store(VectorMath.load(ap + i, count: n) * VectorMath.load(bp + i, count: n), op + i, count: n)
+            }
         }
     }
 

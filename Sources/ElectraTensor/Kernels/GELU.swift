@@ -6,9 +6,12 @@ public enum GELU {
     public static func forward(_ x: Tensor, into out: Tensor) {
         checkShape(out.count == x.count, "GELU.forward", x.shape, out.shape)
         let xp = x.pointer, yp = out.pointer
-        VectorMath.forEachBlock(x.count) { i, n in
-            let v = VectorMath.load(xp + i, count: n)
-            VectorMath.store(0.5 * v * (1 + VectorMath.erf(v * 0.707_106_781_186_547_5)), yp + i, count: n)
+        VectorMath.forEachChunk(x.count) { chunk in
+            for i in stride(from: chunk.lowerBound, to: chunk.upperBound, by: FloatVector.scalarCount) {
+                let n = min(FloatVector.scalarCount, chunk.upperBound - i)
+                let v = VectorMath.load(xp + i, count: n)
+                VectorMath.store(0.5 * v * (1 + VectorMath.erf(v * 0.707_106_781_186_547_5)), yp + i, count: n)
+            }
         }
     }
 
@@ -16,12 +19,15 @@ public enum GELU {
     public static func backward(_ dOut: Tensor, _ x: Tensor, dX: Tensor) {
         checkShape(dOut.count == x.count && dX.count == x.count, "GELU.backward", dOut.shape, x.shape, dX.shape)
         let gp = dOut.pointer, xp = x.pointer, dp = dX.pointer
-        VectorMath.forEachBlock(x.count) { i, n in
-            let v = VectorMath.load(xp + i, count: n)
-            let cdf = 0.5 * (1 + VectorMath.erf(v * 0.707_106_781_186_547_5))
-            let pdf = 0.398_942_280_401_432_7 * VectorMath.exp(-0.5 * v * v)
-            let d = VectorMath.load(gp + i, count: n) * (cdf + v * pdf)
-            VectorMath.store(VectorMath.load(dp + i, count: n) + d, dp + i, count: n)
+        VectorMath.forEachChunk(x.count) { chunk in
+            for i in stride(from: chunk.lowerBound, to: chunk.upperBound, by: FloatVector.scalarCount) {
+                let n = min(FloatVector.scalarCount, chunk.upperBound - i)
+                let v = VectorMath.load(xp + i, count: n)
+                let cdf = 0.5 * (1 + VectorMath.erf(v * 0.707_106_781_186_547_5))
+                let pdf = 0.398_942_280_401_432_7 * VectorMath.exp(-0.5 * v * v)
+                let d = VectorMath.load(gp + i, count: n) * (cdf + v * pdf)
+                VectorMath.store(VectorMath.load(dp + i, count: n) + d, dp + i, count: n)
+            }
         }
     }
 }

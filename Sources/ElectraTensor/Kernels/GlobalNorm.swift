@@ -19,8 +19,11 @@ public enum GlobalNorm {
         if factor < 1 {
             for tensor in tensors {
                 let p = tensor.pointer
-                VectorMath.forEachBlock(tensor.count) { i, n in
-                    VectorMath.store(VectorMath.load(p + i, count: n) * factor, p + i, count: n)
+                VectorMath.forEachChunk(tensor.count) { chunk in
+                    for i in stride(from: chunk.lowerBound, to: chunk.upperBound, by: FloatVector.scalarCount) {
+                        let n = min(FloatVector.scalarCount, chunk.upperBound - i)
+                        VectorMath.store(VectorMath.load(p + i, count: n) * factor, p + i, count: n)
+                    }
                 }
             }
         }
@@ -35,9 +38,12 @@ public enum GlobalNorm {
         for (x, d) in zip(tensors, dTensors) {
             checkShape(x.count == d.count, "GlobalNorm.backward", x.shape, d.shape)
             let xp = x.pointer, dp = d.pointer
-            VectorMath.forEachBlock(x.count) { i, n in
-                VectorMath.store(VectorMath.load(dp + i, count: n) + scale * VectorMath.load(xp + i, count: n),
-                                 dp + i, count: n)
+            VectorMath.forEachChunk(x.count) { chunk in
+                for i in stride(from: chunk.lowerBound, to: chunk.upperBound, by: FloatVector.scalarCount) {
+                    let n = min(FloatVector.scalarCount, chunk.upperBound - i)
+                    VectorMath.store(VectorMath.load(dp + i, count: n) + scale * VectorMath.load(xp + i, count: n),
+                                     dp + i, count: n)
+                }
             }
         }
     }

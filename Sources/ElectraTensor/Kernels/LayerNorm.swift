@@ -29,7 +29,7 @@ public enum LayerNorm {
                 while c < C {
                     let n = min(width, C - c)
                     var d = VectorMath.load(row + c, count: n) - mu
-                    if n < width { d = d.replacing(with: 0, where: laneIndices .>= Int32(n)) }
+                    if n < width { d = d.replacing(with: 0, where: VectorMath.lanes(from: n)) }
                     squares += d * d
                     c += width
                 }
@@ -107,6 +107,3 @@ public enum LayerNorm {
     }
 }
 
-/// Lane numbers 0…15, for masking the tail of a row.
-@usableFromInline
-let laneIndices = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)

@@ -16,41 +16,66 @@ public enum Softmax {
         checkShape(out.count == x.count, "Softmax.forward", x.shape, out.shape)
         let rowsPerSequence = rowsPerMaskRow(mask, R, C, x.shape)
         let xp = x.pointer, yp = out.pointer, maskPointer = mask?.pointer
-        let width = FloatVector.scalarCount
         Parallel.forEachRange(R, grain: max(1, 8192 / max(C, 1))) { rows in
+            var sequence = rows.lowerBound / rowsPerSequence
+            var nextSequenceRow = (sequence + 1) * rowsPerSequence
             for r in rows {
-                let row = xp + r * C, outRow = yp + r * C
-                let maskRow = maskPointer.map { $0 + (r / rowsPerSequence) * C }
-                var maximum = FloatVector(repeating: -.greatestFiniteMagnitude)
-                var c = 0
-                while c < C {
-                    let n = min(width, C - c)
-                    var z = VectorMath.load(row + c, count: n) * scale
-                    if let maskRow { z += VectorMath.load(maskRow + c, count: n) }
-                    if n < width { z = z.replacing(with: -.greatestFiniteMagnitude, where: laneIndices .>= Int32(n)) }
-                    maximum = pointwiseMax(maximum, z)
-                    VectorMath.store(z, outRow + c, count: n)
-                    c += width
+                if r == nextSequenceRow {
+                    sequence += 1
+                    nextSequenceRow += rowsPerSequence
                 }
-                let m = maximum.max()
-                var total = FloatVector()
-                c = 0
-                while c < C {
-                    let n = min(width, C - c)
-                    var e = VectorMath.exp(VectorMath.load(outRow + c, count: n) - m)
-                    if n < width { e = e.replacing(with: 0, where: laneIndices .>= Int32(n)) }
-                    total += e
-                    VectorMath.store(e, outRow + c, count: n)
-                    c += width
-                }
-                let inverse = 1 / total.sum()
-                c = 0
-                while c < C {
-                    let n = min(width, C - c)
-                    VectorMath.store(VectorMath.load(outRow + c, count: n) * inverse, outRow + c, count: n)
-                    c += width
-                }
+                softmaxRow(xp + r * C, yp + r * C, maskPointer.map { $0 + sequence * C }, C, scale)
             }
+        }
+    }
+
+    /// One row: `out = softmax(scale · x + mask)`. Three sweeps over a row that stays in L1: scale,
+    /// mask and running maximum; exponentials and their sum; normalisation. Whole vectors take a
+    /// branch-free path; only a row length that is not a multiple of 16 pays for a tail.
+    @inline(__always)
+    private static func softmaxRow(_ row: UnsafeMutablePointer<Float>, _ outRow: UnsafeMutablePointer<Float>,
+                                   _ maskRow: UnsafeMutablePointer<Float>?, _ C: Int, _ scale: Float) {
+        let width = FloatVector.scalarCount
+        let whole = C - C % width
+        var maximum = FloatVector(repeating: -.greatestFiniteMagnitude)
+        var c = 0
+        while c < whole {
+            var z = VectorMath.load(row + c, count: width) * scale
+            if let maskRow { z += VectorMath.load(maskRow + c, count: width) }
+            maximum = VectorMath.maximum(maximum, z)
+            VectorMath.store(z, outRow + c, count: width)
+            c += width
+        }
+        if whole < C {
+            let n = C - whole
+            var z = VectorMath.load(row + whole, count: n) * scale
+            if let maskRow { z += VectorMath.load(maskRow + whole, count: n) }
+            z = z.replacing(with: -.greatestFiniteMagnitude, where: VectorMath.lanes(from: n))
+            maximum = VectorMath.maximum(maximum, z)
+            VectorMath.store(z, outRow + whole, count: n)
+        }
+        let m = maximum.max()
+        var total = FloatVector()
+        c = 0
+        while c < whole {
+            let e = VectorMath.exp(VectorMath.load(outRow + c, count: width) - m)
+            total += e
+            VectorMath.store(e, outRow + c, count: width)
+            c += width
+        }
+        if whole < C {
+            let n = C - whole
+            let e = VectorMath.exp(VectorMath.load(outRow + whole, count: n) - m)
+                .replacing(with: 0, where: VectorMath.lanes(from: n))
+            total += e
+            VectorMath.store(e, outRow + whole, count: n)
+        }
+        let inverse = 1 / total.sum()
+        c = 0
+        while c < C {
+            let n = min(width, C - c)
+            VectorMath.store(VectorMath.load(outRow + c, count: n) * inverse, outRow + c, count: n)
+            c += width
         }
     }
 

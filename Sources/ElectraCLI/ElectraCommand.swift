@@ -2,11 +2,13 @@
 
 import ArgumentParser
 
-@main
-struct ElectraCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The root command; `electra --help` lists the subcommands.
+public struct ElectraCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "electra",
         abstract: "Pre-train, fine-tune and run ELECTRA text encoders on the CPU.",
         subcommands: [DoctorCommand.self, BenchmarkCommand.self]
     )
+
+    public init() {}
 }

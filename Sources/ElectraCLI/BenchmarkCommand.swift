@@ -3,8 +3,10 @@
 
 import ArgumentParser
 
-struct BenchmarkCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct BenchmarkCommand: ParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "benchmark",
         abstract: "Measure kernel and model speed against the machine's ceilings and PyTorch.",
         subcommands: [KernelBenchmarkCommand.self]

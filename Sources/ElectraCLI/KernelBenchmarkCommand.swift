@@ -5,8 +5,10 @@ import ArgumentParser
 import ElectraTensor
 import Foundation
 
-struct KernelBenchmarkCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct KernelBenchmarkCommand: ParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "kernels",
         abstract: "Kernel throughput at ELECTRA shapes versus the machine's GEMM and memory-copy ceilings.",
         discussion: """
@@ -25,14 +27,14 @@ struct KernelBenchmarkCommand: ParsableCommand {
     @Option(help: "Python with torch for the side-by-side reference (default: .venv-ref/bin/python if present; 'none' to skip).")
     var torchPython: String?
 
-    func validate() throws {
+    public func validate() throws {
         guard tokens >= 128 && tokens % 128 == 0 else {
             throw ValidationError("--tokens must be a positive multiple of 128 (sequences of 128 tokens), got \(tokens)")
         }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
     }
 
-    func run() throws {
+    public func run() throws {
         let items = KernelBenchmark.items(tokens: tokens)
         let torch = TorchReference(python: torchPython, script: "scripts/benchmark_torch_kernels.py")
         print("electra benchmark kernels: \(tokens) tokens, best of \(rounds) interleaved rounds, "

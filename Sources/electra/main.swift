@@ -1,0 +1,5 @@
+// The `electra` executable: everything lives in ElectraCLI, where tests can reach it.
+
+import ElectraCLI
+
+ElectraCommand.main()

@@ -1,0 +1,45 @@
+// The command line: parsing, validation messages, help text and the doctor's report.
+
+import ArgumentParser
+@testable import ElectraCLI
+import ElectraTensor
+import Testing
+
+@Suite("Command line") struct CommandLineTests {
+    @Test func helpListsTheSubcommands() {
+        let help = ElectraCommand.helpMessage()
+        #expect(help.contains("doctor") && help.contains("benchmark"))
+        #expect(KernelBenchmarkCommand.helpMessage().contains("--tokens"))
+    }
+
+    @Test func benchmarkOptionsParseAndValidate() throws {
+        let command = try ElectraCommand.parseAsRoot(["benchmark", "kernels", "--tokens", "256", "--rounds", "2"])
+        let kernels = try #require(command as? KernelBenchmarkCommand)
+        #expect(kernels.tokens == 256 && kernels.rounds == 2)
+        do {
+            _ = try ElectraCommand.parseAsRoot(["benchmark", "kernels", "--tokens", "100"])
+            Issue.record("--tokens 100 was accepted")
+        } catch {
+            let message = ElectraCommand.message(for: error)
+            #expect(message.contains("--tokens must be a positive multiple of 128"), "\(message)")
+        }
+    }
+
+    @Test func unknownSubcommandIsAnError() {
+        #expect(throws: (any Error).self) { try ElectraCommand.parseAsRoot(["pretrian"]) }
+    }
+
+    @Test func doctorReportsBLASAndFeatures() {
+        let (lines, warnings) = DoctorCommand.report(environment: ["OPENBLAS_CORETYPE": "SkylakeX"])
+        #expect(lines.contains { $0.hasPrefix("blas ") && $0.contains(BLAS.libraryName) })
+        #expect(lines.contains { $0.hasPrefix("cpu features") })
+        #expect(lines.contains { $0.hasPrefix("kernel threads") })
+        if let core = BLAS.coreName {
+            #expect(lines.contains { $0.contains(core) && $0.contains("OPENBLAS_CORETYPE=SkylakeX") })
+        }
+        // Tests run as debug builds, so the doctor must say so, with the fix.
+        if SystemInfo.buildConfiguration == "debug" {
+            #expect(warnings.contains { $0.contains("debug build") && $0.contains("scripts/build.sh") })
+        }
+    }
+}
