@@ -99,6 +99,24 @@ public enum VectorMath {
         SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) .>= Int32(count)
     }
 
+    /// The sum of the 16 lanes, added as a tree of halves (4 dependent adds, not 15).
+    @_transparent
+    public static func sum(_ v: FloatVector) -> Float {
+        let v8 = v.lowHalf + v.highHalf
+        let v4 = v8.lowHalf + v8.highHalf
+        let v2 = v4.lowHalf + v4.highHalf
+        return v2[0] + v2[1]
+    }
+
+    /// The largest of the 16 lanes, as a tree of halves.
+    @_transparent
+    public static func max(_ v: FloatVector) -> Float {
+        let v8 = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
+        let v4 = v8.lowHalf.replacing(with: v8.highHalf, where: v8.highHalf .> v8.lowHalf)
+        let v2 = v4.lowHalf.replacing(with: v4.highHalf, where: v4.highHalf .> v4.lowHalf)
+        return v2[1] > v2[0] ? v2[1] : v2[0]
+    }
+
     /// Lane-wise maximum. (The standard library's `pointwiseMax` handles NaN lane by lane and does
     /// not compile to a single vector instruction; a compare and blend does.)
     @_transparent

@@ -33,7 +33,7 @@ public enum CrossEntropy {
                         maximum = VectorMath.maximum(maximum, x)
                         c += width
                     }
-                    let m = maximum.max()
+                    let m = VectorMath.max(maximum)
                     var total = FloatVector()
                     c = 0
                     while c < V {
@@ -43,7 +43,7 @@ public enum CrossEntropy {
                         total += e
                         c += width
                     }
-                    sp[r] = m + Float(Foundation.log(Double(total.sum())))
+                    sp[r] = m + Float(Foundation.log(Double(VectorMath.sum(total))))
                 }
             }
         }

@@ -56,7 +56,7 @@ public enum GlobalNorm {
         while i < tensor.count {
             let n = min(width, tensor.count - i)
             let v = VectorMath.load(p + i, count: n)
-            total += Double((v * v).sum())
+            total += Double(VectorMath.sum(v * v))
             i += width
         }
         return total

@@ -23,7 +23,7 @@ public enum LayerNorm {
                 var sum = FloatVector()
                 var c = 0
                 while c < C { sum += VectorMath.load(row + c, count: C - c); c += width }
-                let mu = sum.sum() / Float(C)
+                let mu = VectorMath.sum(sum) / Float(C)
                 var squares = FloatVector()
                 c = 0
                 while c < C {
@@ -33,7 +33,7 @@ public enum LayerNorm {
                     squares += d * d
                     c += width
                 }
-                let s = 1 / (squares.sum() / Float(C) + epsilon).squareRoot()
+                let s = 1 / (VectorMath.sum(squares) / Float(C) + epsilon).squareRoot()
                 mp[r] = mu
                 sp[r] = s
                 c = 0
@@ -75,7 +75,7 @@ public enum LayerNorm {
                     sumGX += g * normalised
                     c += width
                 }
-                let meanG = sumG.sum() / Float(C), meanGX = sumGX.sum() / Float(C)
+                let meanG = VectorMath.sum(sumG) / Float(C), meanGX = VectorMath.sum(sumGX) / Float(C)
                 c = 0
                 while c < C {
                     let n = min(width, C - c)

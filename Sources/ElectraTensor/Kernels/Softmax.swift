@@ -54,7 +54,7 @@ public enum Softmax {
             maximum = VectorMath.maximum(maximum, z)
             VectorMath.store(z, outRow + whole, count: n)
         }
-        let m = maximum.max()
+        let m = VectorMath.max(maximum)
         var total = FloatVector()
         c = 0
         while c < whole {
@@ -70,7 +70,7 @@ public enum Softmax {
             total += e
             VectorMath.store(e, outRow + whole, count: n)
         }
-        let inverse = 1 / total.sum()
+        let inverse = 1 / VectorMath.sum(total)
         c = 0
         while c < C {
             let n = min(width, C - c)
@@ -98,7 +98,7 @@ public enum Softmax {
                     dot += VectorMath.load(g + c, count: n) * VectorMath.load(y + c, count: n)
                     c += width
                 }
-                let s = dot.sum()
+                let s = VectorMath.sum(dot)
                 c = 0
                 while c < C {
                     let n = min(width, C - c)
