@@ -137,66 +137,44 @@ private func expectForward(_ name: String, _ actual: Tensor, _ expected: [Double
     }
 
     @Test func attention() {
-        var data = TestData(seed: 18)
-        let (B, T, C, NH) = (2, 5, 12, 3)
-        let q = data.tensor([B, T, C]), k = data.tensor([B, T, C]), v = data.tensor([B, T, C])
-        var maskValues = [Float](repeating: 0, count: B * T)
-        maskValues[T + 3] = -Float.greatestFiniteMagnitude
-        maskValues[T + 4] = -Float.greatestFiniteMagnitude
-        let mask = Tensor(shape: [B, T], values: maskValues)
-        let buffers = Attention.Buffers(batch: B, heads: NH, tokens: T, dropout: false)
-        let out = Tensor(zeros: [B, T, C])
-        Attention.forward(query: q, key: k, value: v, heads: NH, mask: mask, buffers: buffers, into: out)
-        let reference = { (x: [[Double]]) in
-            NaiveReference.attention(x[0], x[1], x[2], mask: maskValues.map(Double.init), B: B, T: T, C: C, heads: NH)
-        }
-        expectForward("attention", out, reference([q.doubles, k.doubles, v.doubles]))
-        let dOut = data.tensor(out.shape)
-        let dQ = Tensor(zeros: q.shape), dK = Tensor(zeros: k.shape), dV = Tensor(zeros: v.shape)
-        Attention.backward(dContext: dOut, query: q, key: k, value: v, heads: NH, buffers: buffers, dQuery: dQ, dKey: dK, dValue: dV)
-        let errors = GradientCheck.errors(inputs: [q.doubles, k.doubles, v.doubles],
-                                          analytic: [dQ.doubles, dK.doubles, dV.doubles],
-                                          weights: dOut.doubles, reference: reference)
-        report("attention", ["query", "key", "value"], errors)
+        var maskValues = [Float](repeating: 0, count: 2 * 5)
+        maskValues[5 + 3] = -Float.greatestFiniteMagnitude
+        maskValues[5 + 4] = -Float.greatestFiniteMagnitude
+        checkAttention("attention", seed: 18, shape: (2, 5, 12, 3), mask: maskValues, dropout: nil)
     }
 
     @Test func attentionWithDropout() {
-        var data = TestData(seed: 19)
-        let (B, T, C, NH) = (1, 6, 8, 2)
+        checkAttention("attention with dropout", seed: 19, shape: (1, 6, 8, 2), mask: nil, dropout: 0.25)
+    }
+
+    /// Forward against the naive reference, then the gradients of query, key and value.
+    private func checkAttention(_ name: String, seed: UInt64, shape: (Int, Int, Int, Int), mask maskValues: [Float]?,
+                                dropout: Float?) {
+        var data = TestData(seed: seed)
+        let (B, T, C, NH) = shape
         let q = data.tensor([B, T, C]), k = data.tensor([B, T, C]), v = data.tensor([B, T, C])
-        let buffers = Attention.Buffers(batch: B, heads: NH, tokens: T, dropout: true)
-        var generator = RandomGenerator(seed: 5)
-        Dropout.makeMask(buffers.dropout!.scale, probability: 0.25, generator: &generator)
-        let keep = buffers.dropout!.scale.doubles
-        let out = Tensor(zeros: [B, T, C])
-        Attention.forward(query: q, key: k, value: v, heads: NH, mask: nil, buffers: buffers, into: out)
-        // Reference: attention with the probabilities multiplied by the same keep mask.
-        let reference = { (x: [[Double]]) -> [Double] in
-            let HS = C / NH
-            var result = [Double](repeating: 0, count: B * T * C)
-            for h in 0..<NH {
-                for i in 0..<T {
-                    let scores = (0..<T).map { j in
-                        (0..<HS).reduce(0.0) { $0 + x[0][i * C + h * HS + $1] * x[1][j * C + h * HS + $1] } / Double(HS).squareRoot()
-                    }
-                    let probabilities = NaiveReference.softmax(scores, columns: T, scale: 1, mask: nil, maskRows: 1)
-                    for d in 0..<HS {
-                        result[i * C + h * HS + d] = (0..<T).reduce(0.0) {
-                            $0 + probabilities[$1] * keep[(h * T + i) * T + $1] * x[2][$1 * C + h * HS + d]
-                        }
-                    }
-                }
-            }
-            return result
+        let mask = maskValues.map { Tensor(shape: [B, T], values: $0) }
+        let buffers = Attention.Buffers(batch: B, heads: NH, tokens: T, dropout: dropout != nil)
+        if let dropout, let scale = buffers.dropout?.scale {
+            var generator = RandomGenerator(seed: seed)
+            Dropout.makeMask(scale, probability: dropout, generator: &generator)
         }
-        expectForward("attention with dropout", out, reference([q.doubles, k.doubles, v.doubles]))
+        let keep = buffers.dropout?.scale.doubles
+        let out = Tensor(zeros: [B, T, C])
+        Attention.forward(query: q, key: k, value: v, heads: NH, mask: mask, buffers: buffers, into: out)
+        let reference = { (x: [[Double]]) in
+            NaiveReference.attention(x[0], x[1], x[2], mask: maskValues?.map(Double.init), keep: keep,
+                                     B: B, T: T, C: C, heads: NH)
+        }
+        expectForward(name, out, reference([q.doubles, k.doubles, v.doubles]))
         let dOut = data.tensor(out.shape)
         let dQ = Tensor(zeros: q.shape), dK = Tensor(zeros: k.shape), dV = Tensor(zeros: v.shape)
-        Attention.backward(dContext: dOut, query: q, key: k, value: v, heads: NH, buffers: buffers, dQuery: dQ, dKey: dK, dValue: dV)
+        Attention.backward(dContext: dOut, query: q, key: k, value: v, heads: NH, buffers: buffers,
+                           dQuery: dQ, dKey: dK, dValue: dV)
         let errors = GradientCheck.errors(inputs: [q.doubles, k.doubles, v.doubles],
                                           analytic: [dQ.doubles, dK.doubles, dV.doubles],
                                           weights: dOut.doubles, reference: reference)
-        report("attention with dropout", ["query", "key", "value"], errors)
+        report(name, ["query", "key", "value"], errors)
     }
 
     @Test func embedding() {

@@ -47,8 +47,10 @@ enum NaiveReference {
         return out
     }
 
-    /// Multi-head attention on `[B, T, C]` inputs with an additive `[B, T]` key mask.
-    static func attention(_ q: [Double], _ k: [Double], _ v: [Double], mask: [Double]?, B: Int, T: Int, C: Int, heads NH: Int) -> [Double] {
+    /// Multi-head attention on `[B, T, C]` inputs with an additive `[B, T]` key mask; `keep`
+    /// (`[B, NH, T, T]`) multiplies the probabilities, as dropout does.
+    static func attention(_ q: [Double], _ k: [Double], _ v: [Double], mask: [Double]?, keep: [Double]? = nil,
+                          B: Int, T: Int, C: Int, heads NH: Int) -> [Double] {
         let HS = C / NH
         var out = [Double](repeating: 0, count: B * T * C)
         for b in 0..<B {
@@ -65,7 +67,10 @@ enum NaiveReference {
                     let total = e.reduce(0, +)
                     for d in 0..<HS {
                         var s = 0.0
-                        for j in 0..<T { s += e[j] / total * v[(b * T + j) * C + h * HS + d] }
+                        for j in 0..<T {
+                            let factor = keep?[((b * NH + h) * T + i) * T + j] ?? 1
+                            s += e[j] / total * factor * v[(b * T + j) * C + h * HS + d]
+                        }
                         out[(b * T + i) * C + h * HS + d] = s
                     }
                 }
