@@ -17,6 +17,8 @@ let package = Package(
     products: [
         .executable(name: "electra", targets: ["electra"]),
         .library(name: "ElectraTensor", targets: ["ElectraTensor"]),
+        .library(name: "ElectraTokenizer", targets: ["ElectraTokenizer"]),
+        .library(name: "ElectraData", targets: ["ElectraData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,8 +38,15 @@ let package = Package(
             name: "ElectraCLI",
             dependencies: [
                 "ElectraTensor",
+                "ElectraTokenizer",
+                "ElectraData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .target(name: "ElectraTokenizer"),
+        .target(
+            name: "ElectraData",
+            dependencies: ["ElectraTokenizer", "ElectraTensor"]
         ),
         .executableTarget(
             name: "electra",
@@ -51,6 +60,14 @@ let package = Package(
         .testTarget(
             name: "ElectraTensorTests",
             dependencies: ["ElectraTensor", "_TestSupport"]
+        ),
+        .testTarget(
+            name: "ElectraTokenizerTests",
+            dependencies: ["ElectraTokenizer", "_TestSupport"]
+        ),
+        .testTarget(
+            name: "ElectraDataTests",
+            dependencies: ["ElectraData", "ElectraTokenizer", "ElectraTensor", "_TestSupport"]
         ),
         .testTarget(
             name: "ElectraCLITests",
