@@ -43,7 +43,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "ElectraTokenizer"),
+        .target(
+            name: "ElectraTokenizer",
+            resources: [.copy("Resources")]
+        ),
         .target(
             name: "ElectraData",
             dependencies: ["ElectraTokenizer", "ElectraTensor"]

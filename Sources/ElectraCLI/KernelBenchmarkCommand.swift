@@ -24,8 +24,9 @@ public struct KernelBenchmarkCommand: ParsableCommand {
     @Option(help: "Interleaved measurement rounds; each item reports its best.")
     var rounds = 5
 
-    @Option(help: "Python with torch for the side-by-side reference (default: .venv-ref/bin/python if present; 'none' to skip).")
-    var torchPython: String?
+    @Option(name: [.customLong("python"), .customLong("torch-python")],
+            help: "Python with torch for the side-by-side reference (default: .venv-ref/bin/python if present; 'none' to skip).")
+    var python: String?
 
     public func validate() throws {
         guard tokens >= 128 && tokens % 128 == 0 else {
@@ -36,12 +37,12 @@ public struct KernelBenchmarkCommand: ParsableCommand {
 
     public func run() throws {
         let items = KernelBenchmark.items(tokens: tokens)
-        let torch = TorchReference(python: torchPython, script: "scripts/benchmark_torch_kernels.py")
+        let torch = PythonReference(python: python, script: "scripts/benchmark_torch_kernels.py")
         print("electra benchmark kernels: \(tokens) tokens, best of \(rounds) interleaved rounds, "
               + "BLAS \(BLAS.libraryName) \(BLAS.coreName ?? "") × \(BLAS.threadCount) threads, "
               + "kernels × \(Parallel.threadCount) threads, vector code \(SystemInfo.vectorTarget)")
         if let warning = SystemInfo.blasWarning { print("warning: \(warning)") }
-        if torch == nil { print("(PyTorch reference not found: pass --torch-python PATH to compare)") }
+        if torch == nil { print("(PyTorch reference not found: pass --python PATH to compare)") }
 
         var best = [Double](repeating: .infinity, count: items.count)
         var torchBest: [String: Double] = [:]
@@ -50,7 +51,7 @@ public struct KernelBenchmarkCommand: ParsableCommand {
                 best[index] = min(best[index], item.measure())
             }
             if let torch {
-                for (name, seconds) in try torch.measure(tokens: tokens) {
+                for (name, seconds) in try torch.run(["--tokens", String(tokens)]) {
                     torchBest[name] = min(torchBest[name] ?? .infinity, seconds)
                 }
             }

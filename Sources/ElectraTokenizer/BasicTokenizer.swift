@@ -80,13 +80,22 @@ struct BasicTokenizer: Sendable {
             while start < text.count && tables.classes(text.scalars[start]).contains(.pythonSpace) { start += 1 }
             var end = start
             while end < text.count && !tables.classes(text.scalars[end]).contains(.pythonSpace) { end += 1 }
-            if end > start { splitWord(text, start..<end, scratch: &scratch, word) }
+            if end > start { splitWord(text, start..<end, original: input, scratch: &scratch, word) }
             start = end
         }
     }
 
     /// Lower-cases and strips accents from one whitespace-delimited token, then splits punctuation.
-    private func splitWord(_ text: TracedText, _ range: Range<Int>, scratch: inout Scratch, _ word: (TracedText) -> Void) {
+    /// A token that is exactly a special token (`[MASK]`, say, once cleaning removed invisible
+    /// characters from it) is passed on whole, as the reference's `never_split` does.
+    private func splitWord(_ text: TracedText, _ range: Range<Int>, original: UnsafeBufferPointer<UInt32>,
+                           scratch: inout Scratch, _ word: (TracedText) -> Void) {
+        if text.scalars[range.lowerBound] == 0x5B && BasicTokenizer.specialTokens.contains(where: { $0.elementsEqual(text.scalars[range]) }) {
+            var special = TracedText()
+            for i in range { special.append(text.scalars[i], text.starts[i], text.ends[i]) }
+            word(special)
+            return
+        }
         var token = TracedText()
         swap(&token, &scratch.token)
         token.removeAll()
@@ -95,7 +104,7 @@ struct BasicTokenizer: Sendable {
         } else {
             for i in range { token.append(text.scalars[i], text.starts[i], text.ends[i]) }
         }
-        if stripAccents { Normalization.stripAccents(&token, scratch: &scratch.normalized) }
+        if stripAccents { Normalization.stripAccents(&token, original: original, scratch: &scratch.normalized) }
         // Punctuation: each punctuation code point is a word; runs between them are words.
         var piece = TracedText()
         swap(&piece, &scratch.piece)
@@ -115,6 +124,9 @@ struct BasicTokenizer: Sendable {
         swap(&piece, &scratch.piece)
         swap(&token, &scratch.token)
     }
+
+    /// The special tokens' code points.
+    static let specialTokens: [[UInt32]] = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].map { $0.unicodeScalars.map(\.value) }
 
     /// Buffers reused across calls.
     struct Scratch {
@@ -212,15 +224,32 @@ enum Normalization {
         Unicode.Scalar(value)?.properties.isCaseIgnorable ?? false
     }
 
-    /// NFD, then drop nonspacing marks (category Mn): BERT's `_run_strip_accents`.
-    static func stripAccents(_ text: inout TracedText, scratch: inout TracedText) {
+    /// NFD, then drop nonspacing marks (category Mn): BERT's `_run_strip_accents`. `original` (the
+    /// input code points) lets a character that NFC composed from several code points hand each part
+    /// of its decomposition the code point it came from, so a base letter keeps its own offset.
+    static func stripAccents(_ text: inout TracedText, original: UnsafeBufferPointer<UInt32>, scratch: inout TracedText) {
         guard text.scalars.contains(where: { $0 >= 0x80 }) else { return }
         let tables = ScalarTables.shared
         scratch.removeAll()
         for i in 0..<text.count {
             let value = text.scalars[i]
             if value >= 0xC0 && tables.classes(value).contains(.decomposes) {
-                for part in tables.decomposition(value) { scratch.append(part, text.starts[i], text.ends[i]) }
+                let parts = tables.decomposition(value)
+                let start = Int(text.starts[i]), end = Int(text.ends[i])
+                var owners: [Int32] = []
+                if end - start > 1 {
+                    for j in start..<end {
+                        for _ in tables.decomposition(original[j]) { owners.append(Int32(j)) }
+                    }
+                }
+                // The composed character's parts lead the decomposition of the code points it spans.
+                for (k, part) in parts.enumerated() {
+                    if owners.count >= parts.count {
+                        scratch.append(part, owners[k], owners[k] + 1)
+                    } else {
+                        scratch.append(part, Int32(start), Int32(end))
+                    }
+                }
             } else {
                 scratch.append(value, text.starts[i], text.ends[i])
             }

@@ -180,3 +180,17 @@ struct PieceTable: Sendable {
         return h ^ (h >> 15)
     }
 }
+
+extension Vocabulary {
+    /// The path of a vocabulary shipped with electra: BERT's uncased (ELECTRA's) or cased vocabulary.
+    public static func bundledPath(cased: Bool = false) -> String {
+        let name = cased ? "bert-base-cased-vocab" : "bert-base-uncased-vocab"
+        return Bundle.module.url(forResource: name, withExtension: "txt", subdirectory: "Resources")?.path
+            ?? Bundle.module.bundlePath + "/Resources/\(name).txt"
+    }
+
+    /// BERT's uncased vocabulary (or the cased one), shipped with electra.
+    public static func bundled(cased: Bool = false) throws -> Vocabulary {
+        try Vocabulary(contentsOf: bundledPath(cased: cased))
+    }
+}

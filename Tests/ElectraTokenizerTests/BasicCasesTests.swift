@@ -22,3 +22,13 @@ import _TestSupport
         #expect(e.offsets == [0..<5, 6..<12, 13..<18])
     }
 }
+
+@Suite("Bundled vocabularies") struct BundledVocabularyTests {
+    @Test func bundledVocabulariesLoad() throws {
+        let uncased = try Vocabulary.bundled()
+        let cased = try Vocabulary.bundled(cased: true)
+        #expect(uncased.count == 30522 && cased.count == 28996)
+        #expect(uncased.fingerprint != cased.fingerprint)
+        #expect(uncased.maskId == 103 && cased.maskId == 103)
+    }
+}
