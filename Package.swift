@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "ElectraTensor", targets: ["ElectraTensor"]),
         .library(name: "ElectraTokenizer", targets: ["ElectraTokenizer"]),
         .library(name: "ElectraData", targets: ["ElectraData"]),
+        .library(name: "Electra", targets: ["Electra"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,12 +41,21 @@ let package = Package(
                 "ElectraTensor",
                 "ElectraTokenizer",
                 "ElectraData",
+                "Electra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
             name: "ElectraTokenizer",
             resources: [.copy("Resources")]
+        ),
+        .target(
+            name: "ElectraNN",
+            dependencies: ["ElectraTensor"]
+        ),
+        .target(
+            name: "Electra",
+            dependencies: ["ElectraNN", "ElectraTensor", "ElectraTokenizer"]
         ),
         .target(
             name: "ElectraData",
@@ -67,6 +77,10 @@ let package = Package(
         .testTarget(
             name: "ElectraTokenizerTests",
             dependencies: ["ElectraTokenizer", "_TestSupport"]
+        ),
+        .testTarget(
+            name: "ElectraModelTests",
+            dependencies: ["Electra", "ElectraNN", "ElectraTensor", "ElectraTokenizer", "_TestSupport"]
         ),
         .testTarget(
             name: "ElectraDataTests",

@@ -88,6 +88,12 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
                       shape: [range.count, columns])
     }
 
+    /// The first `count` elements, as a one-dimensional view.
+    public func prefix(_ count: Int) -> Tensor {
+        precondition(count >= 0 && count <= self.count, "prefix(\(count)) of \(shape)")
+        return Tensor(storage: storage, offset: offset, shape: [count])
+    }
+
     /// A copy of the numbers as an array (for tests and I/O, not the hot path).
     public var scalars: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 

@@ -19,8 +19,9 @@ public enum Embedding {
     }
 
     /// `dTable[ids[i]] += dOut[i]` for every `i`. Repeated ids add up. Threads split the columns,
-    /// so two threads never write the same element.
-    public static func backward(_ dOut: Tensor, ids: [Int32], dTable: Tensor) {
+    /// so two threads never write the same element. Rows of `paddingId` get no gradient, as with
+    /// PyTorch's `nn.Embedding(padding_idx:)`.
+    public static func backward(_ dOut: Tensor, ids: [Int32], dTable: Tensor, paddingId: Int32? = nil) {
         let C = dTable.columns
         checkShape(dOut.count == ids.count * C, "Embedding.backward", dOut.shape, [ids.count], dTable.shape)
         let gp = dOut.pointer, dp = dTable.pointer
@@ -30,7 +31,7 @@ public enum Embedding {
             Parallel.forEachRange(blocks, grain: max(1, 65536 / max(ids.count * width, 1))) { range in
                 for block in range {
                     let c0 = block * width, n = min(width, C - c0)
-                    for i in 0..<idp.count {
+                    for i in 0..<idp.count where idp[i] != paddingId {
                         let target = dp + Int(idp[i]) * C + c0
                         let sum = VectorMath.load(target, count: n) + VectorMath.load(gp + i * C + c0, count: n)
                         VectorMath.store(sum, target, count: n)

@@ -1,0 +1,175 @@
+// ElectraConfig: the model's shape, read from and written to Hugging Face's `config.json`.
+
+import Foundation
+
+/// Why a configuration cannot be used.
+public enum ConfigError: Error, CustomStringConvertible, Equatable {
+    case unreadable(path: String, reason: String)
+    case invalid(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): return "cannot read the configuration \(path): \(reason)"
+        case .invalid(let path, let reason): return "the configuration \(path) cannot be used: \(reason)"
+        }
+    }
+}
+
+/// An ELECTRA network's hyper-parameters, with Hugging Face's `config.json` keys.
+///
+/// Keys this type does not model are kept as they were read and written back unchanged.
+public struct ElectraConfig: Codable, Equatable, Sendable {
+    public var vocabSize = 30522
+    public var embeddingSize = 128
+    public var hiddenSize = 256
+    public var numHiddenLayers = 12
+    public var numAttentionHeads = 4
+    public var intermediateSize = 1024
+    /// Only `gelu` (exact, with erf) is supported, as every released ELECTRA uses.
+    public var hiddenAct = "gelu"
+    public var hiddenDropoutProb: Float = 0.1
+    public var attentionProbsDropoutProb: Float = 0.1
+    public var maxPositionEmbeddings = 512
+    public var typeVocabSize = 2
+    public var initializerRange: Float = 0.02
+    public var layerNormEps: Float = 1e-12
+    public var padTokenId: Int? = 0
+    /// Hugging Face's class names (`ElectraForPreTraining`, `ElectraForMaskedLM`, …).
+    public var architectures: [String]? = nil
+    /// Every other key of the file, unchanged.
+    public var extra: [String: JSONValue] = [:]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case vocabSize = "vocab_size", embeddingSize = "embedding_size", hiddenSize = "hidden_size"
+        case numHiddenLayers = "num_hidden_layers", numAttentionHeads = "num_attention_heads"
+        case intermediateSize = "intermediate_size", hiddenAct = "hidden_act"
+        case hiddenDropoutProb = "hidden_dropout_prob", attentionProbsDropoutProb = "attention_probs_dropout_prob"
+        case maxPositionEmbeddings = "max_position_embeddings", typeVocabSize = "type_vocab_size"
+        case initializerRange = "initializer_range", layerNormEps = "layer_norm_eps", padTokenId = "pad_token_id"
+        case architectures
+    }
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = ElectraConfig()
+        vocabSize = try c.decodeIfPresent(Int.self, forKey: .vocabSize) ?? defaults.vocabSize
+        embeddingSize = try c.decodeIfPresent(Int.self, forKey: .embeddingSize) ?? defaults.embeddingSize
+        hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? defaults.hiddenSize
+        numHiddenLayers = try c.decodeIfPresent(Int.self, forKey: .numHiddenLayers) ?? defaults.numHiddenLayers
+        numAttentionHeads = try c.decodeIfPresent(Int.self, forKey: .numAttentionHeads) ?? defaults.numAttentionHeads
+        intermediateSize = try c.decodeIfPresent(Int.self, forKey: .intermediateSize) ?? defaults.intermediateSize
+        hiddenAct = try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? defaults.hiddenAct
+        hiddenDropoutProb = try c.decodeIfPresent(Float.self, forKey: .hiddenDropoutProb) ?? defaults.hiddenDropoutProb
+        attentionProbsDropoutProb = try c.decodeIfPresent(Float.self, forKey: .attentionProbsDropoutProb)
+            ?? defaults.attentionProbsDropoutProb
+        maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? defaults.maxPositionEmbeddings
+        typeVocabSize = try c.decodeIfPresent(Int.self, forKey: .typeVocabSize) ?? defaults.typeVocabSize
+        initializerRange = try c.decodeIfPresent(Float.self, forKey: .initializerRange) ?? defaults.initializerRange
+        layerNormEps = try c.decodeIfPresent(Float.self, forKey: .layerNormEps) ?? defaults.layerNormEps
+        padTokenId = c.contains(.padTokenId) ? try c.decodeIfPresent(Int.self, forKey: .padTokenId) : defaults.padTokenId
+        architectures = try c.decodeIfPresent([String].self, forKey: .architectures)
+        let all = try decoder.singleValueContainer().decode([String: JSONValue].self)
+        let known = Set(CodingKeys.allCases.map(\.rawValue))
+        extra = all.filter { !known.contains($0.key) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var object = extra
+        object["model_type"] = object["model_type"] ?? .string("electra")
+        let known: [(CodingKeys, JSONValue)] = [
+            (.vocabSize, .number(Double(vocabSize))), (.embeddingSize, .number(Double(embeddingSize))),
+            (.hiddenSize, .number(Double(hiddenSize))), (.numHiddenLayers, .number(Double(numHiddenLayers))),
+            (.numAttentionHeads, .number(Double(numAttentionHeads))), (.intermediateSize, .number(Double(intermediateSize))),
+            (.hiddenAct, .string(hiddenAct)), (.hiddenDropoutProb, .number(Double(hiddenDropoutProb))),
+            (.attentionProbsDropoutProb, .number(Double(attentionProbsDropoutProb))),
+            (.maxPositionEmbeddings, .number(Double(maxPositionEmbeddings))), (.typeVocabSize, .number(Double(typeVocabSize))),
+            (.initializerRange, .number(Double(initializerRange))), (.layerNormEps, .number(Double(layerNormEps))),
+            (.padTokenId, padTokenId.map { .number(Double($0)) } ?? .null),
+        ]
+        for (key, value) in known { object[key.rawValue] = value }
+        if let architectures { object["architectures"] = .array(architectures.map(JSONValue.string)) }
+        var container = encoder.singleValueContainer()
+        try container.encode(object)
+    }
+
+    /// Reads `config.json`.
+    public init(contentsOf path: String) throws {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ConfigError.unreadable(path: path, reason: error.localizedDescription)
+        }
+        do { self = try JSONDecoder().decode(ElectraConfig.self, from: data) } catch {
+            throw ConfigError.invalid(path: path, reason: "not a JSON object with ELECTRA's keys (\(error))")
+        }
+        try validate(path: path)
+    }
+
+    /// The JSON text, keys sorted, as `config.json`.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    /// Checks the values a model can be built from; `path` names the file in the message.
+    public func validate(path: String = "config") throws {
+        func fail(_ reason: String) -> ConfigError { .invalid(path: path, reason: reason) }
+        guard hiddenAct == "gelu" else { throw fail("hidden_act \"\(hiddenAct)\" is not supported; ELECTRA uses \"gelu\"") }
+        for (name, value) in [("vocab_size", vocabSize), ("embedding_size", embeddingSize), ("hidden_size", hiddenSize),
+                              ("num_hidden_layers", numHiddenLayers), ("num_attention_heads", numAttentionHeads),
+                              ("intermediate_size", intermediateSize), ("max_position_embeddings", maxPositionEmbeddings),
+                              ("type_vocab_size", typeVocabSize)] where value <= 0 {
+            throw fail("\(name) must be positive, got \(value)")
+        }
+        guard hiddenSize % numAttentionHeads == 0 else {
+            throw fail("hidden_size \(hiddenSize) is not a multiple of num_attention_heads \(numAttentionHeads)")
+        }
+        guard (0..<1).contains(hiddenDropoutProb), (0..<1).contains(attentionProbsDropoutProb) else {
+            throw fail("dropout probabilities must be in [0, 1)")
+        }
+    }
+}
+
+extension ElectraConfig {
+    /// ELECTRA-Small's discriminator, as Google released it.
+    public static var small: ElectraConfig {
+        var c = ElectraConfig()
+        (c.embeddingSize, c.hiddenSize, c.numHiddenLayers, c.numAttentionHeads, c.intermediateSize) = (128, 256, 12, 4, 1024)
+        return c
+    }
+
+    /// ELECTRA-Base's discriminator.
+    public static var base: ElectraConfig {
+        var c = ElectraConfig()
+        (c.embeddingSize, c.hiddenSize, c.numHiddenLayers, c.numAttentionHeads, c.intermediateSize) = (768, 768, 12, 12, 3072)
+        return c
+    }
+
+    /// ELECTRA-Large's discriminator.
+    public static var large: ElectraConfig {
+        var c = ElectraConfig()
+        (c.embeddingSize, c.hiddenSize, c.numHiddenLayers, c.numAttentionHeads, c.intermediateSize) = (1024, 1024, 24, 16, 4096)
+        return c
+    }
+
+    /// The generator for this discriminator, `fraction` of its hidden size, as Google's
+    /// `get_generator_config` builds it: hidden = round(H · fraction), intermediate = 4 · hidden,
+    /// heads = max(1, hidden / 64); embeddings and depth unchanged (the two networks share embeddings).
+    /// The paper uses 1/4 for Small; NVIDIA trains Base and Large with 1/3.
+    public func generator(fraction: Double, rounding: FloatingPointRoundingRule = .toNearestOrEven) -> ElectraConfig {
+        var c = self
+        c.hiddenSize = max(1, Int((Double(hiddenSize) * fraction).rounded(rounding)))
+        c.intermediateSize = 4 * c.hiddenSize
+        c.numAttentionHeads = max(1, c.hiddenSize / 64)
+        while c.hiddenSize % c.numAttentionHeads != 0 { c.numAttentionHeads -= 1 }
+        c.architectures = ["ElectraForMaskedLM"]
+        return c
+    }
+
+    /// The generator fraction of the size presets: 1/4 for small, 1/3 for base and large.
+    public static func defaultGeneratorFraction(for hiddenSize: Int) -> Double {
+        hiddenSize <= 256 ? 0.25 : 1.0 / 3.0
+    }
+}

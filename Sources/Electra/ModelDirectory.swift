@@ -1,0 +1,155 @@
+// ModelDirectory: Hugging Face model directories (config.json, model.safetensors, vocab.txt) in and out.
+
+import ElectraTensor
+import ElectraTokenizer
+import Foundation
+
+/// Why a model directory cannot be used.
+public enum ModelDirectoryError: Error, CustomStringConvertible, Equatable {
+    case missingFile(path: String, hint: String)
+    case missingTensors(path: String, names: [String])
+    case shapeMismatch(path: String, name: String, expected: [Int], found: [Int])
+    case vocabularyMismatch(path: String, vocabularySize: Int, configured: Int)
+    case unknownArchitecture(path: String, architectures: [String])
+
+    public var description: String {
+        switch self {
+        case .missingFile(let path, let hint):
+            return "\(path) is missing: \(hint)"
+        case .missingTensors(let path, let names):
+            let shown = names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", … (\(names.count) in all)" : "")
+            return "\(path) lacks tensors this model needs: \(shown). Is it an ELECTRA model of this configuration?"
+        case .shapeMismatch(let path, let name, let expected, let found):
+            return "\(path): tensor \(name) has shape \(found), but config.json implies \(expected); the config and the weights disagree"
+        case .vocabularyMismatch(let path, let size, let configured):
+            return "\(path) has \(size) tokens but config.json says vocab_size \(configured); use the vocabulary the model was trained with"
+        case .unknownArchitecture(let path, let architectures):
+            return "\(path): architectures \(architectures) is not an ELECTRA discriminator or generator (ElectraForPreTraining, ElectraForMaskedLM, ElectraModel)"
+        }
+    }
+}
+
+/// Reading and writing Hugging Face model directories.
+public enum ModelDirectory {
+    /// What a directory holds.
+    public struct Contents {
+        public let config: ElectraConfig
+        /// The architecture named in `config.json`, if any.
+        public let role: ElectraRole?
+        public let weights: SafetensorsFile
+        /// `vocab.txt`, if present.
+        public let vocabularyPath: String?
+    }
+
+    /// Opens `directory`: reads `config.json`, validates `model.safetensors`, checks `vocab.txt`
+    /// against the configured vocabulary size.
+    public static func open(_ directory: String) throws -> Contents {
+        let configPath = directory + "/config.json"
+        guard FileManager.default.fileExists(atPath: configPath) else {
+            throw ModelDirectoryError.missingFile(path: configPath, hint: "a model directory needs config.json, model.safetensors and vocab.txt (Hugging Face layout)")
+        }
+        let config = try ElectraConfig(contentsOf: configPath)
+        let weightsPath = directory + "/model.safetensors"
+        guard FileManager.default.fileExists(atPath: weightsPath) else {
+            throw ModelDirectoryError.missingFile(path: weightsPath, hint: "convert pytorch_model.bin with transformers' save_pretrained(safe_serialization=True)")
+        }
+        let weights = try SafetensorsFile(path: weightsPath)
+        let vocabularyPath = directory + "/vocab.txt"
+        var vocabulary: String? = nil
+        if FileManager.default.fileExists(atPath: vocabularyPath) {
+            let count = try Vocabulary(contentsOf: vocabularyPath).count
+            guard count == config.vocabSize else {
+                throw ModelDirectoryError.vocabularyMismatch(path: vocabularyPath, vocabularySize: count, configured: config.vocabSize)
+            }
+            vocabulary = vocabularyPath
+        }
+        let architectures = config.architectures ?? []
+        var role: ElectraRole? = nil
+        if architectures.contains("ElectraForPreTraining") { role = .discriminator }
+        if architectures.contains("ElectraForMaskedLM") { role = .generator }
+        return Contents(config: config, role: role, weights: weights, vocabularyPath: vocabulary)
+    }
+
+    /// Fills `store` from `contents.weights`, by name. Names may lack the `electra.` prefix (as
+    /// `ElectraModel` saves them). Tensors in `optional` may be absent (they keep their values);
+    /// any other missing tensor is an error, as is a shape that disagrees with the configuration.
+    public static func load(_ contents: Contents, into store: ParameterStore, optional: (String) -> Bool = { _ in false }) throws {
+        let file = contents.weights
+        var missing: [String] = []
+        for entry in store.entries {
+            let candidates = [entry.name] + (entry.name.hasPrefix("electra.") ? [String(entry.name.dropFirst("electra.".count))] : [])
+            guard let name = candidates.first(where: { file.tensors[$0] != nil }) else {
+                if !optional(entry.name) { missing.append(entry.name) }
+                continue
+            }
+            let info = file.tensors[name]!
+            guard info.shape == entry.shape else {
+                throw ModelDirectoryError.shapeMismatch(path: file.path, name: name, expected: entry.shape, found: info.shape)
+            }
+            store[entry.name].copy(from: try file.tensor(name))
+        }
+        guard missing.isEmpty else { throw ModelDirectoryError.missingTensors(path: file.path, names: missing) }
+    }
+
+    /// Loads a discriminator (`ElectraForPreTraining`) from `directory`. An `ElectraModel` directory
+    /// loads with `allowMissingHead`, leaving the head as initialised.
+    public static func loadDiscriminator(_ directory: String, allowMissingHead: Bool = false) throws -> ElectraDiscriminator {
+        let contents = try open(directory)
+        if let role = contents.role, role != .discriminator {
+            throw ModelDirectoryError.unknownArchitecture(path: directory + "/config.json", architectures: contents.config.architectures ?? [])
+        }
+        let store = ParameterStore(layout: ElectraDiscriminator.layout(contents.config))
+        var generator = RandomGenerator(seed: 0)
+        Initializer.initialize(store, config: contents.config, generator: &generator)
+        try load(contents, into: store, optional: { allowMissingHead && $0.hasPrefix("discriminator_predictions.") })
+        return ElectraDiscriminator(config: contents.config, parameters: store)
+    }
+
+    /// Loads a generator (`ElectraForMaskedLM`) from `directory`.
+    public static func loadGenerator(_ directory: String) throws -> ElectraGenerator {
+        let contents = try open(directory)
+        if let role = contents.role, role != .generator {
+            throw ModelDirectoryError.unknownArchitecture(path: directory + "/config.json", architectures: contents.config.architectures ?? [])
+        }
+        let store = ParameterStore(layout: ElectraGenerator.layout(contents.config))
+        try load(contents, into: store)
+        return ElectraGenerator(config: contents.config, parameters: store)
+    }
+
+    /// Writes `store` as a Hugging Face directory for `role`: `config.json` (with `architectures`),
+    /// `model.safetensors`, and a copy of `vocabulary` as `vocab.txt`. Each file is written
+    /// atomically. The generator's tied `generator_lm_head.weight` is left out, as `transformers` does.
+    public static func save(config: ElectraConfig, parameters store: ParameterStore, role: ElectraRole,
+                            vocabulary: String?, to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var config = config
+        config.architectures = [role.architecture]
+        try writeAtomically(try config.jsonData(), to: directory + "/config.json")
+        let tensors = store.entries.map { ($0.name, store[$0.name]) }
+        try SafetensorsFile.write(tensors, to: directory + "/model.safetensors")
+        if let vocabulary {
+            try writeAtomically(try Data(contentsOf: URL(fileURLWithPath: vocabulary)), to: directory + "/vocab.txt")
+        }
+    }
+}
+
+/// Initial values, as Google's ELECTRA: weights and embeddings from a normal distribution truncated at
+/// two standard deviations (`initializer_range`), biases 0, LayerNorm scales 1; the padding token's
+/// embedding row 0 (as `padding_idx` in PyTorch).
+public enum Initializer {
+    public static func initialize(_ store: ParameterStore, config: ElectraConfig, generator: inout RandomGenerator) {
+        for entry in store.entries {
+            let tensor = store[entry.name]
+            if entry.name.hasSuffix("LayerNorm.weight") {
+                tensor.fill(1)
+            } else if entry.name.hasSuffix(".bias") {
+                tensor.fill(0)
+            } else {
+                generator.fillTruncatedNormal(tensor, standardDeviation: config.initializerRange)
+                if entry.name.hasSuffix("word_embeddings.weight"), let pad = config.padTokenId, pad < tensor.rows {
+                    tensor.rows(pad..<(pad + 1)).fill(0)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// ElectraData: corpus reading, pretraining example building, the shard format, and batching.

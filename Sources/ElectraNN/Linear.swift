@@ -1,0 +1,87 @@
+// Linear: y = x Wᵀ + b with Hugging Face's [out, in] weight layout.
+
+import ElectraTensor
+
+/// A dense layer (PyTorch's `nn.Linear`): `y = x Wᵀ + b`.
+///
+/// Shapes: `x` `[N, in]`, `weight` `[out, in]`, `bias` `[out]`, `y` `[N, out]`. The tensors are views
+/// into a parameter store; the same struct built over a gradient store holds the gradients.
+public struct Linear {
+    public let weight: Tensor
+    public let bias: Tensor?
+
+    public init(weight: Tensor, bias: Tensor?) {
+        self.weight = weight
+        self.bias = bias
+    }
+
+    /// The layer named `prefix` in `store` (`prefix.weight`, and `prefix.bias` when present).
+    public init(_ store: ParameterStore, _ prefix: String) {
+        weight = store["\(prefix).weight"]
+        bias = store.contains("\(prefix).bias") ? store["\(prefix).bias"] : nil
+    }
+
+    /// The parameter layout of a layer named `prefix`.
+    public static func layout(_ prefix: String, inputs: Int, outputs: Int, bias: Bool = true) -> [(name: String, shape: [Int])] {
+        [("\(prefix).weight", [outputs, inputs])] + (bias ? [("\(prefix).bias", [outputs])] : [])
+    }
+
+    /// `y = x Wᵀ + b`.
+    public func forward(_ x: Tensor, into y: Tensor) {
+        Matmul.forward(x, weight, transposeB: true, into: y)
+        if let bias { BiasAdd.forward(y, bias: bias) }
+    }
+
+    /// Accumulates `dX` (when given) and this layer's gradients into `gradients`.
+    public func backward(_ dY: Tensor, input x: Tensor, dX: Tensor?, gradients: Linear) {
+        Matmul.backward(dY, x, weight, transposeB: true, dA: dX, dB: gradients.weight)
+        if let dBias = gradients.bias { BiasAdd.backward(dY, dBias: dBias) }
+    }
+}
+
+/// LayerNorm's parameters and epsilon.
+public struct LayerNormParameters {
+    public let weight: Tensor
+    public let bias: Tensor
+    public let epsilon: Float
+
+    /// `prefix.weight` and `prefix.bias` of `store`.
+    public init(_ store: ParameterStore, _ prefix: String, epsilon: Float) {
+        weight = store["\(prefix).weight"]
+        bias = store["\(prefix).bias"]
+        self.epsilon = epsilon
+    }
+
+    public static func layout(_ prefix: String, size: Int) -> [(name: String, shape: [Int])] {
+        [("\(prefix).weight", [size]), ("\(prefix).bias", [size])]
+    }
+
+    /// Normalises `x` into `out`, keeping `statistics` for backward.
+    public func forward(_ x: Tensor, into out: Tensor, statistics: LayerNormStatistics) {
+        LayerNorm.forward(x, weight: weight, bias: bias, epsilon: epsilon, into: out,
+                          mean: statistics.mean, rstd: statistics.rstd)
+    }
+
+    /// Accumulates `dX` and the gradients of `weight` and `bias` into `gradients`.
+    public func backward(_ dOut: Tensor, input x: Tensor, statistics: LayerNormStatistics, dX: Tensor,
+                         gradients: LayerNormParameters) {
+        LayerNorm.backward(dOut, x, weight: weight, mean: statistics.mean, rstd: statistics.rstd,
+                           dX: dX, dWeight: gradients.weight, dBias: gradients.bias)
+    }
+}
+
+/// Per-row mean and reciprocal standard deviation saved by LayerNorm's forward pass.
+public struct LayerNormStatistics {
+    public let mean: Tensor
+    public let rstd: Tensor
+
+    public init(rows: Int) {
+        mean = Tensor(zeros: [rows])
+        rstd = Tensor(zeros: [rows])
+    }
+
+    public init(mean: Tensor, rstd: Tensor) {
+        self.mean = mean
+        self.rstd = rstd
+    }
+}

@@ -1,0 +1,68 @@
+// SafetensorsWriter: writes named Float32 tensors as a `.safetensors` file, atomically.
+
+import Foundation
+
+extension SafetensorsFile {
+    /// Writes `tensors` (name, tensor) as F32 to `path`: a temporary file is written, synced and
+    /// renamed, so `path` is either the old file or the complete new one. Tensor names are sorted in
+    /// the header, which is padded with spaces to a multiple of 8 bytes as the format recommends.
+    public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = ["format": "pt"],
+                             to path: String) throws {
+        let sorted = tensors.sorted { $0.name < $1.name }
+        var header = "{"
+        var offset = 0
+        var parts: [String] = []
+        if !metadata.isEmpty {
+            let entries = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
+            parts.append("\"__metadata__\":{\(entries.joined(separator: ","))}")
+        }
+        for (name, tensor) in sorted {
+            let bytes = tensor.count * 4
+            parts.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],"
+                         + "\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            offset += bytes
+        }
+        header += parts.joined(separator: ",") + "}"
+        while header.utf8.count % 8 != 0 { header += " " }
+        var data = Data(capacity: 8 + header.utf8.count + offset)
+        withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(contentsOf: Array(header.utf8))
+        for (_, tensor) in sorted {
+            data.append(UnsafeBufferPointer(start: tensor.pointer, count: tensor.count))
+        }
+        try writeAtomically(data, to: path)
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Writes `data` to `path` through a temporary file that is synced and renamed into place.
+public func writeAtomically(_ data: Data, to path: String) throws {
+    let temporary = path + ".tmp"
+    guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+        throw SafetensorsError.unreadable(path: temporary, reason: "cannot create it; check that the folder exists and is writable")
+    }
+    do {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+        try handle.close()
+    } catch {
+        try? FileManager.default.removeItem(atPath: temporary)
+        throw SafetensorsError.unreadable(path: temporary, reason: "writing failed (\(error.localizedDescription)); is the disk full?")
+    }
+    guard rename(temporary, path) == 0 else {
+        throw SafetensorsError.unreadable(path: path, reason: "cannot rename \(temporary) into place: \(String(cString: strerror(errno)))")
+    }
+}

@@ -1,0 +1,1 @@
+// ElectraData tests live in this folder.
