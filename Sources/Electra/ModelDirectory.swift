@@ -11,6 +11,7 @@ public enum ModelDirectoryError: Error, CustomStringConvertible, Equatable {
     case shapeMismatch(path: String, name: String, expected: [Int], found: [Int])
     case vocabularyMismatch(path: String, vocabularySize: Int, configured: Int)
     case unknownArchitecture(path: String, architectures: [String])
+    case wrongRole(path: String, expected: ElectraRole, found: ElectraRole)
 
     public var description: String {
         switch self {
@@ -23,6 +24,8 @@ public enum ModelDirectoryError: Error, CustomStringConvertible, Equatable {
             return "\(path): tensor \(name) has shape \(found), but config.json implies \(expected); the config and the weights disagree"
         case .vocabularyMismatch(let path, let size, let configured):
             return "\(path) has \(size) tokens but config.json says vocab_size \(configured); use the vocabulary the model was trained with"
+        case .wrongRole(let path, let expected, let found):
+            return "\(path) holds a \(found) (\(found.architecture)), but a \(expected) (\(expected.architecture)) is needed here"
         case .unknownArchitecture(let path, let architectures):
             return "\(path): architectures \(architectures) is not an ELECTRA discriminator or generator (ElectraForPreTraining, ElectraForMaskedLM, ElectraModel)"
         }
@@ -96,7 +99,7 @@ public enum ModelDirectory {
     public static func loadDiscriminator(_ directory: String, allowMissingHead: Bool = false) throws -> ElectraDiscriminator {
         let contents = try open(directory)
         if let role = contents.role, role != .discriminator {
-            throw ModelDirectoryError.unknownArchitecture(path: directory + "/config.json", architectures: contents.config.architectures ?? [])
+            throw ModelDirectoryError.wrongRole(path: directory, expected: .discriminator, found: role)
         }
         let store = ParameterStore(layout: ElectraDiscriminator.layout(contents.config))
         var generator = RandomGenerator(seed: 0)
@@ -109,7 +112,7 @@ public enum ModelDirectory {
     public static func loadGenerator(_ directory: String) throws -> ElectraGenerator {
         let contents = try open(directory)
         if let role = contents.role, role != .generator {
-            throw ModelDirectoryError.unknownArchitecture(path: directory + "/config.json", architectures: contents.config.architectures ?? [])
+            throw ModelDirectoryError.wrongRole(path: directory, expected: .generator, found: role)
         }
         let store = ParameterStore(layout: ElectraGenerator.layout(contents.config))
         try load(contents, into: store)

@@ -7,7 +7,7 @@ public struct ElectraCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "electra",
         abstract: "Pre-train, fine-tune and run ELECTRA text encoders on the CPU.",
-        subcommands: [TokenizeCommand.self, BuildVocabCommand.self, DoctorCommand.self, BenchmarkCommand.self]
+        subcommands: [TokenizeCommand.self, BuildVocabCommand.self, DetectCommand.self, FillMaskCommand.self, InspectCommand.self, DoctorCommand.self, BenchmarkCommand.self]
     )
 
     public init() {}
