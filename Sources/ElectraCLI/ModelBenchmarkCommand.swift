@@ -1,0 +1,112 @@
+// `electra benchmark model`: discriminator inference throughput and peak memory, beside
+// transformers on PyTorch measured in the same run.
+
+import ArgumentParser
+import Electra
+import ElectraNN
+import ElectraTensor
+import Foundation
+
+/// Google's size presets.
+enum ModelSize: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case small, base, large
+
+    var config: ElectraConfig {
+        switch self {
+        case .small: return .small
+        case .base: return .base
+        case .large: return .large
+        }
+    }
+}
+
+public struct ModelBenchmarkCommand: ParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
+        commandName: "model",
+        abstract: "Discriminator inference (sequences/s, peak memory) versus transformers on PyTorch.",
+        discussion: """
+            Builds a randomly initialised ELECTRA discriminator of the size preset, times the forward pass \
+            on a batch of random ids (best of --repeats per round), and alternates rounds with \
+            scripts/benchmark_torch_model.py, which times transformers' ElectraForPreTraining in eval mode \
+            on the same shapes. Peak memory is each process's peak resident set size.
+            """
+    )
+
+    @Option(help: "Model size preset: \(ModelSize.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var size: ModelSize = .small
+
+    @Option(help: "Sequences per batch.")
+    var batch = 32
+
+    @Option(help: "Tokens per sequence.")
+    var length = 128
+
+    @Option(help: "Timed forward passes per round.")
+    var repeats = 3
+
+    @Option(help: "Interleaved rounds.")
+    var rounds = 2
+
+    @Option(help: "Python with torch and transformers (default: .venv-ref/bin/python if present; 'none' to skip).")
+    var python: String?
+
+    public func validate() throws {
+        guard batch >= 1, length >= 2, length <= 512 else { throw ValidationError("--batch must be ≥ 1 and --length in 2...512") }
+        guard repeats >= 1, rounds >= 1 else { throw ValidationError("--repeats and --rounds must be at least 1") }
+    }
+
+    public func run() throws {
+        var config = size.config
+        config.hiddenDropoutProb = 0
+        config.attentionProbsDropoutProb = 0
+        let store = ParameterStore(layout: ElectraDiscriminator.layout(config))
+        var generator = RandomGenerator(seed: 0)
+        Initializer.initialize(store, config: config, generator: &generator)
+        let model = ElectraDiscriminator(config: config, parameters: store)
+        var ids = [Int32](repeating: 0, count: batch * length)
+        for i in ids.indices { ids[i] = Int32(1000 + generator.nextInt(below: 29000)) }
+        let tokens = TokenBatch(batch: batch, length: length, ids: ids)
+        let workspace = ElectraDiscriminator.Workspace(config: config, batch: batch, length: length, training: false)
+        let reference = PythonReference(python: python, script: "scripts/benchmark_torch_model.py")
+        print("electra benchmark model: ELECTRA-\(size.rawValue) discriminator (\(store.parameterCount.formatted()) parameters), "
+              + "batch \(batch) × \(length), Float32, BLAS \(BLAS.coreName ?? BLAS.libraryName) × \(BLAS.threadCount), kernels × \(Parallel.threadCount)")
+        if reference == nil { print("(transformers not found: pass --python PATH to compare)") }
+        _ = model.logits(tokens, workspace)   // warm-up
+        var ours = Double.infinity, theirs = Double.infinity, theirMemory = 0.0
+        for _ in 1...rounds {
+            for _ in 0..<repeats {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = model.logits(tokens, workspace)
+                ours = min(ours, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+            }
+            if let reference {
+                let result = try reference.run(["--size", size.rawValue, "--batch", String(batch), "--length", String(length),
+                                                "--repeats", String(repeats)])
+                theirs = min(theirs, result["seconds"] ?? .infinity)
+                theirMemory = max(theirMemory, result["peak_rss_bytes"] ?? 0)
+            }
+        }
+        let flops = 2 * Double(batch * length) * Double(store.parameterCount - config.vocabSize * config.embeddingSize)
+        print(String(format: "electra:       %8.1f sequences/s  (%.3f s per batch, ~%.0f GFLOP/s in matrix products), peak RSS %.0f MiB",
+                     Double(batch) / ours, ours, flops / ours / 1e9, Double(peakResidentBytes()) / 1048576))
+        if theirs.isFinite {
+            print(String(format: "transformers: %8.1f sequences/s  (%.3f s per batch), peak RSS %.0f MiB",
+                         Double(batch) / theirs, theirs, theirMemory / 1048576))
+            print(String(format: "ratio:         %.2fx (above 1: electra is faster)", theirs / ours))
+        }
+    }
+}
+
+/// This process's peak resident set size in bytes.
+func peakResidentBytes() -> Int {
+    var usage = rusage()
+    #if os(Linux)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int(usage.ru_maxrss) * 1024
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    return Int(usage.ru_maxrss)
+    #endif
+}
