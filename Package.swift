@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "ElectraTensor", targets: ["ElectraTensor"]),
         .library(name: "ElectraTokenizer", targets: ["ElectraTokenizer"]),
         .library(name: "ElectraData", targets: ["ElectraData"]),
+        .library(name: "ElectraOptim", targets: ["ElectraOptim"]),
         .library(name: "Electra", targets: ["Electra"]),
     ],
     dependencies: [
@@ -54,8 +55,12 @@ let package = Package(
             dependencies: ["ElectraTensor"]
         ),
         .target(
+            name: "ElectraOptim",
+            dependencies: ["ElectraTensor"]
+        ),
+        .target(
             name: "Electra",
-            dependencies: ["ElectraNN", "ElectraTensor", "ElectraTokenizer"]
+            dependencies: ["ElectraNN", "ElectraOptim", "ElectraTensor", "ElectraTokenizer", "ElectraData"]
         ),
         .target(
             name: "ElectraData",
@@ -80,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ElectraModelTests",
-            dependencies: ["Electra", "ElectraNN", "ElectraTensor", "ElectraTokenizer", "_TestSupport"]
+            dependencies: ["Electra", "ElectraNN", "ElectraOptim", "ElectraTensor", "ElectraTokenizer", "ElectraData", "_TestSupport"]
         ),
         .testTarget(
             name: "ElectraDataTests",

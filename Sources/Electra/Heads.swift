@@ -59,17 +59,19 @@ public struct GeneratorHead {
     /// `generator_lm_head.bias`, `[V]`.
     public let outputBias: Tensor
 
-    public init(_ store: ParameterStore, config: ElectraConfig, wordEmbeddings: Tensor) {
-        dense = Linear(store, "generator_predictions.dense")
-        norm = LayerNormParameters(store, "generator_predictions.LayerNorm", epsilon: config.layerNormEps)
+    /// The head in `store`, its names preceded by `prefix` (empty for a Hugging Face directory,
+    /// `generator.` inside a pretraining store).
+    public init(_ store: ParameterStore, config: ElectraConfig, wordEmbeddings: Tensor, prefix: String = "") {
+        dense = Linear(store, "\(prefix)generator_predictions.dense")
+        norm = LayerNormParameters(store, "\(prefix)generator_predictions.LayerNorm", epsilon: config.layerNormEps)
         outputWeight = wordEmbeddings
-        outputBias = store["generator_lm_head.bias"]
+        outputBias = store["\(prefix)generator_lm_head.bias"]
     }
 
-    public static func layout(_ config: ElectraConfig) -> [(name: String, shape: [Int])] {
-        Linear.layout("generator_predictions.dense", inputs: config.hiddenSize, outputs: config.embeddingSize)
-            + LayerNormParameters.layout("generator_predictions.LayerNorm", size: config.embeddingSize)
-            + [("generator_lm_head.bias", [config.vocabSize])]
+    public static func layout(_ config: ElectraConfig, prefix: String = "") -> [(name: String, shape: [Int])] {
+        Linear.layout("\(prefix)generator_predictions.dense", inputs: config.hiddenSize, outputs: config.embeddingSize)
+            + LayerNormParameters.layout("\(prefix)generator_predictions.LayerNorm", size: config.embeddingSize)
+            + [("\(prefix)generator_lm_head.bias", [config.vocabSize])]
     }
 
     /// Buffers for up to `rows` predicted positions.

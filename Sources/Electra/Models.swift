@@ -83,23 +83,27 @@ public final class ElectraGenerator {
     public let encoder: ElectraEncoder
     public let head: GeneratorHead
 
-    /// A model over `parameters`; `embeddings` replaces the store's own block when the generator
-    /// shares the discriminator's (pretraining).
-    public init(config: ElectraConfig, parameters: ParameterStore, embeddings: EmbeddingBlock? = nil) {
+    /// Where the names start: empty in a Hugging Face directory, `generator.` in a pretraining store.
+    public let prefix: String
+
+    /// A model over `parameters`, its names preceded by `prefix`; `embeddings` replaces the store's
+    /// own block when the generator shares the discriminator's (pretraining).
+    public init(config: ElectraConfig, parameters: ParameterStore, embeddings: EmbeddingBlock? = nil, prefix: String = "") {
         self.config = config
         self.parameters = parameters
-        encoder = ElectraEncoder(config: config, store: parameters, embeddings: embeddings)
-        head = GeneratorHead(parameters, config: config, wordEmbeddings: encoder.embeddings.word)
+        self.prefix = prefix
+        encoder = ElectraEncoder(config: config, store: parameters, prefix: prefix + "electra", embeddings: embeddings)
+        head = GeneratorHead(parameters, config: config, wordEmbeddings: encoder.embeddings.word, prefix: prefix)
     }
 
     /// Hugging Face's tensor names and shapes for `ElectraForMaskedLM` (without the tied
-    /// `generator_lm_head.weight`). `embeddings: false` leaves out the embedding block.
-    public static func layout(_ config: ElectraConfig, embeddings: Bool = true) -> [(name: String, shape: [Int])] {
-        ElectraEncoder.layout(config, embeddings: embeddings) + GeneratorHead.layout(config)
+    /// `generator_lm_head.weight`), preceded by `prefix`. `embeddings: false` leaves out the embedding block.
+    public static func layout(_ config: ElectraConfig, embeddings: Bool = true, prefix: String = "") -> [(name: String, shape: [Int])] {
+        ElectraEncoder.layout(config, prefix: prefix + "electra", embeddings: embeddings) + GeneratorHead.layout(config, prefix: prefix)
     }
 
     public func makeGradients() -> ElectraGenerator {
-        ElectraGenerator(config: config, parameters: parameters.zerosLike())
+        ElectraGenerator(config: config, parameters: parameters.zerosLike(), prefix: prefix)
     }
 
     /// Buffers for one batch shape and up to `rows` predicted positions.

@@ -37,6 +37,25 @@ public enum VectorMath {
         return result.replacing(with: 0, where: input .< -87.3)
     }
 
+    /// The natural logarithm of positive, normal `x`: `x = m · 2^e` with `m` in [√½, √2), then
+    /// `log m = 2 atanh(f)`, `f = (m − 1)/(m + 1)`, from its odd series to f⁹ (|f| ≤ 0.172: error < 1e-8).
+    @_transparent
+    public static func log(_ x: FloatVector) -> FloatVector {
+        let bits = unsafeBitCast(x, to: SIMD16<Int32>.self)
+        // Exponent relative to [√½, √2): subtracting the bits of √½ moves the mantissa boundary there.
+        let shifted = bits &- 0x3F35_04F3
+        let exponent = shifted &>> 23
+        let mantissa = unsafeBitCast((shifted & 0x007F_FFFF) &+ 0x3F35_04F3, to: FloatVector.self)
+        let f = (mantissa - 1) / (mantissa + 1)
+        let f2 = f * f
+        var p = FloatVector(repeating: 2.0 / 9.0)
+        p = multiplyAdd(p, f2, 2.0 / 7.0)
+        p = multiplyAdd(p, f2, 2.0 / 5.0)
+        p = multiplyAdd(p, f2, 2.0 / 3.0)
+        p = multiplyAdd(p, f2, 2.0)
+        return multiplyAdd(FloatVector(exponent), FloatVector(repeating: 0.693_147_18), 0) + f * p
+    }
+
     /// The error function, `x · P(x²) / Q(x²)` on [-4, 4] and ±1 beyond (where erf rounds to ±1),
     /// never outside [-1, 1] so that `1 + erf(x)` cannot turn negative.
     @_transparent

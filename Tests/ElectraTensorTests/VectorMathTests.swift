@@ -53,3 +53,21 @@ import Testing
         #expect(abs(Double(1 - t * t) - exact) / exact < 2e-4)
     }
 }
+
+@Suite("Vector logarithm") struct VectorLogTests {
+    @Test func logarithm() {
+        var worst = 0.0
+        var generator = RandomGenerator(seed: 1)
+        for _ in 0..<20_000 {
+            var x = FloatVector()
+            for lane in 0..<16 { x[lane] = Float(generator.openUniformDouble()) * pow(10, Float(generator.nextInt(below: 60)) - 30) }
+            let y = VectorMath.log(x)
+            for lane in 0..<16 {
+                let exact = Foundation.log(Double(x[lane]))
+                worst = max(worst, abs(Double(y[lane]) - exact) / max(abs(exact), 1))
+            }
+        }
+        print("VectorMath.log worst error \(worst)")
+        #expect(worst < 3e-7)
+    }
+}
