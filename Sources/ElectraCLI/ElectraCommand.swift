@@ -7,7 +7,11 @@ public struct ElectraCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "electra",
         abstract: "Pre-train, fine-tune and run ELECTRA text encoders on the CPU.",
-        subcommands: [TokenizeCommand.self, BuildVocabCommand.self, DetectCommand.self, FillMaskCommand.self, InspectCommand.self, DoctorCommand.self, BenchmarkCommand.self]
+        subcommands: [
+            PrepareCommand.self, PretrainCommand.self, ExportCommand.self, EvaluateCommand.self, DetectCommand.self,
+            FillMaskCommand.self, InspectCommand.self, TokenizeCommand.self, BuildVocabCommand.self, BenchmarkCommand.self,
+            DoctorCommand.self,
+        ]
     )
 
     public init() {}

@@ -1,0 +1,249 @@
+// Pretrainer: the training loop: data, accumulation, clipping, LAMB/AdamW, logging, checkpoints, export.
+
+import ElectraData
+import ElectraNN
+import ElectraOptim
+import ElectraTensor
+import ElectraTokenizer
+import Foundation
+
+/// Why training stopped early.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    case nonFiniteLoss(step: Int, lastCheckpoint: String?)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .nonFiniteLoss(let step, let checkpoint):
+            return "the loss became NaN or infinite at step \(step); " + (checkpoint.map {
+                "the last good checkpoint is \($0): resume from it with a lower --learning-rate or more --warmup-steps"
+            } ?? "no checkpoint was saved yet: restart with a lower --learning-rate or more --warmup-steps")
+        case .invalid(let reason):
+            return reason
+        }
+    }
+}
+
+/// One logged update.
+public struct StepReport: Sendable {
+    public var step: Int
+    public var totalSteps: Int
+    public var metrics: PretrainingMetrics
+    public var learningRate: Float
+    public var gradientNorm: Float
+    public var sequencesPerSecond: Double
+    public var secondsRemaining: Double
+    public var phase: Int
+}
+
+/// Runs pretraining in a run directory.
+public final class Pretrainer {
+    public let settings: PretrainingSettings
+    public let run: String
+    public let model: PretrainingModel
+    let gradients: PretrainingModel
+    let optimizer: Optimizer
+    let dataset: PretrainingDataset
+    let step: PretrainingStep
+    let root: RandomGenerator
+    public private(set) var completed: Int
+    private(set) var lastCheckpoint: String?
+    var metricsFile: FileHandle?
+    var events: TensorBoardWriter?
+
+    /// Starts a run (or continues one with `resume`). `initFrom` (a checkpoint folder) seeds the
+    /// weights of a new phase, as phase 2 starts from phase 1.
+    public init(settings: PretrainingSettings, run: String, resume: Bool = false, initFrom: String? = nil) throws {
+        var settings = settings
+        var state: TrainingState? = nil
+        let latest = CheckpointStore.latest(run: run)
+        if resume {
+            guard let latest else { throw CheckpointError.missing(path: CheckpointStore.directory(run)) }
+            let stored = try JSONDecoder().decode(TrainingState.self, from: try Data(contentsOf: URL(fileURLWithPath: latest + "/state.json")))
+            settings = stored.settings
+            state = stored
+        } else if latest != nil {
+            throw TrainingError.invalid("\(run) already holds checkpoints: pass --resume to continue that run, or choose another --output")
+        }
+        self.settings = settings
+        self.run = run
+        try settings.discriminator.validate(path: "discriminator configuration")
+        try settings.generator.validate(path: "generator configuration")
+        guard settings.maxSequenceLength <= settings.discriminator.maxPositionEmbeddings else {
+            throw TrainingError.invalid("--max-seq-length \(settings.maxSequenceLength) exceeds the model's max_position_embeddings \(settings.discriminator.maxPositionEmbeddings)")
+        }
+        let vocabulary = try Vocabulary(contentsOf: settings.vocabulary)
+        guard vocabulary.count == settings.discriminator.vocabSize else {
+            throw TrainingError.invalid("the vocabulary \(settings.vocabulary) has \(vocabulary.count) tokens but the model's vocab_size is \(settings.discriminator.vocabSize)")
+        }
+        var objective = settings.objective
+        objective.masking.maskId = vocabulary.maskId
+        objective.masking.excludedIds = [vocabulary.classifierId, vocabulary.separatorId, vocabulary.maskId]
+        root = RandomGenerator(seed: settings.seed)
+        var initialization = root.split("initialization")
+        model = PretrainingModel.initialized(discriminator: settings.discriminator, generator: settings.generator,
+                                             randomness: &initialization)
+        gradients = model.makeGradients()
+        optimizer = Optimizer(settings: settings.optimizer, parameters: model.parameters)
+        var position = DataPosition()
+        if let state, let latest {
+            _ = try CheckpointStore.load(latest, parameters: model.parameters, firstMoments: optimizer.firstMoments,
+                                         secondMoments: optimizer.secondMoments, as: TrainingState.self)
+            optimizer.step = state.optimizerStep
+            position = DataPosition(epoch: state.dataPosition.epoch, index: state.dataPosition.index)
+            completed = state.step
+            lastCheckpoint = latest
+        } else {
+            completed = 0
+            if let initFrom {
+                _ = try CheckpointStore.load(initFrom, parameters: model.parameters, firstMoments: nil, secondMoments: nil,
+                                             as: TrainingState.self)
+            }
+        }
+        dataset = try PretrainingDataset(directory: settings.data, vocabularyFingerprint: vocabulary.fingerprint,
+                                         maxSequenceLength: settings.maxSequenceLength, seed: settings.seed,
+                                         position: position, padId: vocabulary.padId)
+        step = PretrainingStep(model: model, objective: objective, batch: settings.batchSize, length: settings.maxSequenceLength)
+        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+        if state == nil {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try writeAtomically(try encoder.encode(settings), to: run + "/settings.json")
+        }
+        let metricsPath = run + "/metrics.jsonl"
+        if !FileManager.default.fileExists(atPath: metricsPath) { _ = FileManager.default.createFile(atPath: metricsPath, contents: nil) }
+        metricsFile = try FileHandle(forWritingTo: URL(fileURLWithPath: metricsPath))
+        metricsFile?.seekToEndOfFile()
+        events = try? TensorBoardWriter(directory: run)
+    }
+
+    /// The randomness of micro-batch `micro` of update `update`: a pure function of the seed and the
+    /// step, so a resumed run draws exactly what the uninterrupted one would have.
+    func randomness(update: Int, micro: Int) -> RandomGenerator {
+        root.split("phase \(settings.phase)").split(UInt64(update)).split(UInt64(micro))
+    }
+
+    /// Trains until `settings.steps` updates are done (or `stopAfter` more), reporting every logged step.
+    @discardableResult
+    public func train(stopAfter: Int? = nil, report: (StepReport) -> Void) throws -> [PretrainingMetrics] {
+        var history: [PretrainingMetrics] = []
+        var batch = PretrainingBatch(batchSize: settings.batchSize, sequenceLength: settings.maxSequenceLength)
+        let start = Date()
+        let firstStep = completed
+        let end = min(settings.steps, stopAfter.map { completed + $0 } ?? settings.steps)
+        while completed < end {
+            let stepStart = Date()
+            gradients.parameters.zero()
+            var metrics = PretrainingMetrics()
+            for micro in 0..<settings.accumulation {
+                dataset.nextBatch(into: &batch)
+                let tokens = TokenBatch(batch: settings.batchSize, length: settings.maxSequenceLength, ids: batch.inputIds,
+                                        tokenTypes: batch.tokenTypeIds, attentionMask: batch.attentionMask)
+                let result = step.run(tokens, randomness: randomness(update: completed, micro: micro), gradients: gradients,
+                                      scale: 1 / Float(settings.accumulation))
+                metrics.merge(result, weight: 1 / Double(settings.accumulation))
+            }
+            guard metrics.loss.isFinite else {
+                throw TrainingError.nonFiniteLoss(step: completed + 1, lastCheckpoint: lastCheckpoint)
+            }
+            let norm = GlobalNorm.clip(gradients.parameters.tensors, maxNorm: settings.clipNorm)
+            guard norm.isFinite else { throw TrainingError.nonFiniteLoss(step: completed + 1, lastCheckpoint: lastCheckpoint) }
+            let rate = settings.schedule.rate(completed)
+            optimizer.update(gradients: gradients.parameters, learningRate: rate)
+            completed += 1
+            history.append(metrics)
+            let elapsed = Date().timeIntervalSince(start)
+            let stepSeconds = Date().timeIntervalSince(stepStart)
+            let perStep = elapsed / Double(completed - firstStep)
+            let stepReport = StepReport(step: completed, totalSteps: settings.steps, metrics: metrics, learningRate: rate,
+                                        gradientNorm: norm, sequencesPerSecond: Double(settings.sequencesPerStep) / stepSeconds,
+                                        secondsRemaining: perStep * Double(settings.steps - completed), phase: settings.phase)
+            if completed % settings.logEvery == 0 || completed == end || completed == 1 {
+                log(stepReport)
+                report(stepReport)
+            }
+            if completed % settings.checkpointEvery == 0 || completed == settings.steps {
+                try saveCheckpoint()
+            }
+        }
+        if completed < settings.steps && completed > firstStep
+            && lastCheckpoint != CheckpointStore.directory(run) + "/" + CheckpointStore.name(step: completed) {
+            try saveCheckpoint()   // stopped early: leave a checkpoint to resume from
+        }
+        events?.flush()
+        return history
+    }
+
+    /// Saves a checkpoint of the current state.
+    public func saveCheckpoint() throws {
+        let position = dataset.position
+        let state = TrainingState(settings: settings, step: completed, optimizerStep: optimizer.step,
+                                  dataPosition: DataPositionRecord(epoch: position.epoch, index: position.index),
+                                  randomness: RandomGeneratorRecord(key: root.key, stream: root.stream, position: root.position))
+        try CheckpointStore.save(run: run, step: completed, parameters: model.parameters, firstMoments: optimizer.firstMoments,
+                                 secondMoments: optimizer.secondMoments, state: state, keep: settings.keepCheckpoints)
+        lastCheckpoint = CheckpointStore.directory(run) + "/" + CheckpointStore.name(step: completed)
+    }
+
+    private func log(_ r: StepReport) {
+        let m = r.metrics
+        let fields: [(String, Double)] = [
+            ("loss", m.loss), ("generator_loss", m.generatorLoss), ("discriminator_loss", m.discriminatorLoss),
+            ("generator_accuracy", m.generatorAccuracy), ("discriminator_accuracy", m.discriminatorAccuracy),
+            ("precision", m.precision), ("recall", m.recall), ("learning_rate", Double(r.learningRate)),
+            ("gradient_norm", Double(r.gradientNorm)), ("sequences_per_second", r.sequencesPerSecond),
+        ]
+        let json = "{\"step\":\(r.step),\"phase\":\(r.phase)," + fields.map { "\"\($0.0)\":\(jsonNumber($0.1))" }.joined(separator: ",") + "}\n"
+        metricsFile?.write(Data(json.utf8))
+        events?.add(step: r.step, fields.map { ("phase\(r.phase)/\($0.0)", $0.1) })
+    }
+
+    private func jsonNumber(_ value: Double) -> String { value.isFinite ? String(value) : "null" }
+
+    /// Averages the objective over `batches` batches of `data` without updating anything.
+    public static func evaluate(model: PretrainingModel, objective: PretrainingObjective, data: String, vocabulary: Vocabulary,
+                                batchSize: Int, length: Int, batches: Int, seed: UInt64) throws -> PretrainingMetrics {
+        let dataset = try PretrainingDataset(directory: data, vocabularyFingerprint: vocabulary.fingerprint,
+                                             maxSequenceLength: length, seed: seed, padId: vocabulary.padId)
+        var objective = objective
+        objective.masking.maskId = vocabulary.maskId
+        objective.masking.excludedIds = [vocabulary.classifierId, vocabulary.separatorId, vocabulary.maskId]
+        let step = PretrainingStep(model: model, objective: objective, batch: batchSize, length: length, training: false)
+        var total = PretrainingMetrics()
+        let count = max(1, min(batches, (dataset.exampleCount + batchSize - 1) / batchSize))
+        let root = RandomGenerator(seed: seed).split("evaluation")
+        var batch = PretrainingBatch(batchSize: batchSize, sequenceLength: length)
+        for index in 0..<count {
+            dataset.nextBatch(into: &batch)
+            let tokens = TokenBatch(batch: batchSize, length: length, ids: batch.inputIds, tokenTypes: batch.tokenTypeIds,
+                                    attentionMask: batch.attentionMask)
+            total.merge(step.run(tokens, randomness: root.split(UInt64(index)), gradients: nil), weight: 1 / Double(count))
+        }
+        return total
+    }
+
+    /// The model and settings of a checkpoint folder.
+    public static func loadModel(checkpoint: String) throws -> (PretrainingModel, PretrainingSettings) {
+        guard FileManager.default.fileExists(atPath: checkpoint + "/state.json") else { throw CheckpointError.missing(path: checkpoint) }
+        let state = try JSONDecoder().decode(TrainingState.self, from: try Data(contentsOf: URL(fileURLWithPath: checkpoint + "/state.json")))
+        let s = state.settings
+        let store = ParameterStore(layout: PretrainingModel.layout(discriminator: s.discriminator, generator: s.generator))
+        _ = try CheckpointStore.load(checkpoint, parameters: store, firstMoments: nil, secondMoments: nil, as: TrainingState.self)
+        return (PretrainingModel(discriminator: s.discriminator, generator: s.generator, parameters: store), s)
+    }
+
+    /// Writes the discriminator and the generator of checkpoint `checkpoint` as Hugging Face
+    /// directories `output/discriminator` and `output/generator`, each with `vocab.txt`.
+    public static func export(checkpoint: String, to output: String) throws {
+        let (model, s) = try loadModel(checkpoint: checkpoint)
+        let vocabulary = FileManager.default.fileExists(atPath: s.vocabulary) ? s.vocabulary : nil
+        try ModelDirectory.save(config: s.discriminator, parameters: model.discriminatorStore(), role: .discriminator,
+                                vocabulary: vocabulary, to: output + "/discriminator")
+        try ModelDirectory.save(config: s.generator, parameters: model.generatorStore(), role: .generator,
+                                vocabulary: vocabulary, to: output + "/generator")
+        let tokenizerConfig = "{\"do_lower_case\": \(s.lowercase), \"tokenizer_class\": \"ElectraTokenizer\"}\n"
+        for role in ["discriminator", "generator"] {
+            try writeAtomically(Data(tokenizerConfig.utf8), to: output + "/\(role)/tokenizer_config.json")
+        }
+    }
+}

@@ -1,0 +1,159 @@
+// `electra prepare`: text files to pretraining shards, with the rules of Google's
+// `build_pretraining_dataset.py` (ElectraData's `CorpusPreparer` does the work).
+
+import ArgumentParser
+import ElectraData
+import ElectraTensor
+import ElectraTokenizer
+import Foundation
+
+extension CorpusFormat: ExpressibleByArgument {}
+
+/// `electra prepare INPUT... --output DIR`: text to pretraining shards.
+public struct PrepareCommand: ParsableCommand {
+    public init() {}
+
+    /// Name, abstract and discussion for `electra prepare --help`.
+    public static let configuration = CommandConfiguration(
+        commandName: "prepare",
+        abstract: "Turn text files into pretraining shards (token ids packed into examples, with segment ids).",
+        discussion: """
+            Reads the corpus as a stream, tokenizes it on all cores and packs sentences into examples as \
+            Google's ELECTRA build_pretraining_dataset.py does ([CLS] A [SEP] B [SEP], random shorter \
+            targets 5% of the time, one segment 10% of the time). Examples are dealt round-robin into \
+            --shards files named shard-00000-of-0000N.bin; manifest.json records how they were made. \
+            The output is the same for a given seed whatever the thread count.
+            """
+    )
+
+    @Argument(help: "Text files, or directories of *.txt files (searched recursively, sorted by path).")
+    var inputs: [String] = []
+
+    @Option(name: [.short, .long], help: "Directory for the shards and manifest.json (created when missing).")
+    var output: String
+
+    @Option(help: "WordPiece vocabulary (default: the bundled BERT uncased vocabulary, or the cased one with --cased).")
+    var vocab: String?
+
+    @Flag(help: "Keep case and accents (cased vocabularies).")
+    var cased = false
+
+    @Option(help: "Longest example in tokens, [CLS] and [SEP]s included (8 to 4096).")
+    var maxSeqLength = 128
+
+    @Option(help: "Shard files to deal the examples into.")
+    var shards = 1
+
+    @Option(help: "sentences: one sentence per line, a blank line between documents (Google's format); paragraphs: hard-wrapped paragraphs split into sentences, two or more blank lines between documents.")
+    var format: CorpusFormat = .sentences
+
+    @Option(help: "Seed of the example builder's random choices.")
+    var seed: UInt64 = 12345
+
+    @Option(help: "Tokenizer threads (default: all cores).")
+    var threads: Int?
+
+    /// Checks the options; each mistake ends with one message that says what to pass instead.
+    public func validate() throws {
+        guard !inputs.isEmpty else {
+            throw ValidationError("give at least one input: text files, or directories of *.txt files")
+        }
+        for input in inputs where !FileManager.default.fileExists(atPath: input) {
+            throw ValidationError("\(input) does not exist: pass text files or directories of *.txt files")
+        }
+        guard PrepareOptions.sequenceLengths.contains(maxSeqLength) else {
+            throw ValidationError("--max-seq-length must be in 8...4096 (ELECTRA uses 128, then 512), got \(maxSeqLength)")
+        }
+        guard shards >= 1 && shards <= 99_999 else {
+            throw ValidationError("--shards must be in 1...99999, got \(shards)")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let vocab, !FileManager.default.isReadableFile(atPath: vocab) {
+            throw ValidationError("cannot read the vocabulary \(vocab): pass a vocab.txt with --vocab, or omit it for the bundled one")
+        }
+    }
+
+    /// Prepares the corpus and prints the summary.
+    public func run() throws {
+        let files = try CorpusInputs.files(inputs)
+        let vocabularyPath = vocab ?? Vocabulary.bundledPath(cased: cased)
+        let options = PrepareOptions(maxSequenceLength: maxSeqLength, shardCount: shards, format: format, seed: seed,
+                                     threads: threads ?? Parallel.threadCount)
+        let preparer = try CorpusPreparer(vocabulary: try Vocabulary(contentsOf: vocabularyPath), lowercase: !cased,
+                                          vocabularyPath: vocabularyPath, options: options)
+        let progress = PrepareProgressDisplay(onTerminal: isatty(STDERR_FILENO) != 0)
+        print("electra prepare: \(files.count) file\(files.count == 1 ? "" : "s"), \(format.rawValue) format, "
+              + "sequences of \(maxSeqLength), \(shards) shard\(shards == 1 ? "" : "s"), seed \(seed), "
+              + "\(options.threads) thread\(options.threads == 1 ? "" : "s")")
+        let summary: PrepareSummary
+        do {
+            summary = try preparer.prepare(files: files, outputDirectory: output, progress: progress.show)
+        } catch {
+            progress.finish()
+            throw error
+        }
+        progress.finish()
+        for line in Self.report(summary, output: output, threads: options.threads) { print(line) }
+    }
+
+    /// The closing summary, one line per item.
+    static func report(_ summary: PrepareSummary, output: String, threads: Int) -> [String] {
+        let shardList = summary.shards.count <= 2 ? summary.shards.joined(separator: ", ")
+            : "\(summary.shards[0]) … \(summary.shards[summary.shards.count - 1])"
+        return [
+            "  files              \(count(summary.files))",
+            "  documents          \(count(summary.documents))",
+            "  sentences          \(count(summary.sentences))",
+            "  tokens             \(count(summary.tokens)) (\(count(summary.truncatedTokens)) dropped by truncation)",
+            "  examples           \(count(summary.examples)) (\(count(summary.exampleTokens)) tokens with [CLS]/[SEP])",
+            "  shards             \(summary.shards.count) in \(output): \(shardList), manifest.json",
+            "  invalid UTF-8      \(count(summary.invalidUTF8Sequences)) sequence\(summary.invalidUTF8Sequences == 1 ? "" : "s") replaced by U+FFFD",
+            "  throughput         " + String(format: "%.2f MB/s (%.1f MB in %.1f s, ", summary.megabytesPerSecond,
+                                                Double(summary.inputBytes) / 1e6, summary.seconds)
+                + "\(threads) thread\(threads == 1 ? "" : "s"))",
+        ]
+    }
+
+    /// `1234567` as `1,234,567`.
+    static func count(_ value: Int) -> String {
+        let digits = Array(String(value.magnitude))
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+}
+
+/// Progress on standard error: a line redrawn in place on a terminal, plain log lines every ten
+/// seconds otherwise.
+private final class PrepareProgressDisplay {
+    private let onTerminal: Bool
+    private var lastShown = -Double.infinity
+    private var drewLine = false
+
+    init(onTerminal: Bool) { self.onTerminal = onTerminal }
+
+    func show(_ progress: PrepareProgress) {
+        let interval = onTerminal ? 0.2 : 10
+        guard progress.seconds - lastShown >= interval else { return }
+        lastShown = progress.seconds
+        let fraction = progress.totalBytes > 0 ? 100 * Double(progress.bytesRead) / Double(progress.totalBytes) : 0
+        let rate = progress.seconds > 0 ? Double(progress.bytesRead) / progress.seconds / 1e6 : 0
+        let text = String(format: "prepare: %5.1f%%  %.1f of %.1f MB  %.2f MB/s  ", min(fraction, 100),
+                          Double(progress.bytesRead) / 1e6, Double(progress.totalBytes) / 1e6, rate)
+            + "\(PrepareCommand.count(progress.sentences)) sentences  \(PrepareCommand.count(progress.examples)) examples"
+        write(onTerminal ? "\r\u{1B}[K" + text : text + "\n")
+        drewLine = onTerminal
+    }
+
+    func finish() {
+        if drewLine { write("\r\u{1B}[K") }
+        drewLine = false
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}

@@ -1,0 +1,147 @@
+// `electra pretrain`: ELECTRA pretraining (replaced-token detection) on prepared shards.
+
+import ArgumentParser
+import Electra
+import ElectraOptim
+import ElectraTokenizer
+import Foundation
+
+public struct PretrainCommand: ParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
+        commandName: "pretrain",
+        abstract: "Pretrain an ELECTRA generator and discriminator on shards made by `electra prepare`.",
+        discussion: """
+            Defaults follow NVIDIA's recipe: LAMB (β1 0.878, β2 0.974, ε 1e-6, weight decay 0.01 without \
+            LayerNorm and biases, skip adaptive), gradient clipping at 1.0, linear warmup then polynomial \
+            decay with power 0.5 to 0, discriminator weight 50, generator 1/4 of the hidden size for small \
+            and 1/3 for base and large. Google's recipe: --optimizer adamw --decay-power 1.
+            Phase 2 (sequence length 512) starts a new schedule from a phase-1 checkpoint:
+              electra pretrain --phase2 --init-from RUN/checkpoints/ckpt-010000 --max-seq-length 512 …
+            """
+    )
+
+    @Option(help: "Size preset for the discriminator: small, base or large.")
+    var modelSize: ModelSize = .small
+    @Option(help: "A discriminator config.json instead of a preset.")
+    var config: String?
+    @Option(help: "Generator hidden size as a fraction of the discriminator's (default 1/4 for small, 1/3 otherwise).")
+    var generatorFraction: Double?
+    @Option(help: "Shards made by `electra prepare`.")
+    var data: String
+    @Option(help: "The run directory: checkpoints, metrics.jsonl, TensorBoard events.")
+    var output: String
+    @Option(help: "The vocabulary the shards were built with (default: the bundled BERT uncased one).")
+    var vocab: String?
+    @Option(help: "Sequence length (the shards' length): 128 in phase 1, 512 in phase 2.")
+    var maxSeqLength = 128
+    @Option(help: "Sequences per micro-batch.")
+    var batchSize = 32
+    @Option(help: "Micro-batches per update (gradient accumulation).")
+    var accumulation = 1
+    @Option(help: "Updates in this phase.")
+    var steps = 1000
+    @Option(help: "Warmup updates (default: 10% of --steps).")
+    var warmupSteps: Int?
+    @Option(help: "Peak learning rate (default: 6e-3 with LAMB as NVIDIA, 5e-4 with AdamW as Google's small).")
+    var learningRate: Float?
+    @Option(help: "Learning rate at the end of the decay.")
+    var endLearningRate: Float = 0
+    @Option(help: "Power of the polynomial decay (NVIDIA 0.5, Google 1).")
+    var decayPower: Float = 0.5
+    @Option(help: "lamb or adamw.")
+    var optimizer: OptimizerKind = .lamb
+    @Flag(inversion: .prefixedNo, help: "LAMB: leave LayerNorm parameters and biases out of the trust ratio (NVIDIA's setting).")
+    var skipAdaptive = true
+    @Option(help: "Weight of the discriminator loss.")
+    var discriminatorWeight: Float = 50
+    @Option(help: "Seed for initialisation, data order, masking, dropout and sampling.")
+    var seed: UInt64 = 12439
+    @Option(help: "Save a checkpoint every this many updates.")
+    var checkpointEvery = 500
+    @Option(help: "Checkpoints to keep.")
+    var keep = 3
+    @Option(help: "Log every this many updates.")
+    var logEvery = 10
+    @Flag(help: "Continue the run in --output from its latest checkpoint.")
+    var resume = false
+    @Flag(help: "Phase 2: a new schedule at --max-seq-length (512) from --init-from.")
+    var phase2 = false
+    @Option(help: "A checkpoint folder whose weights start this run (phase 2).")
+    var initFrom: String?
+    @Option(help: "Held-out shards to evaluate on at the end.")
+    var evalData: String?
+    @Option(help: "Stop after this many updates (the run can be resumed).")
+    var stopAfter: Int?
+
+    public func validate() throws {
+        guard batchSize >= 1, accumulation >= 1, steps >= 1 else { throw ValidationError("--batch-size, --accumulation and --steps must be at least 1") }
+        guard [128, 256, 512].contains(maxSeqLength) || (8...4096).contains(maxSeqLength) else {
+            throw ValidationError("--max-seq-length must be between 8 and 4096 (128 in phase 1, 512 in phase 2)")
+        }
+        if phase2 && initFrom == nil && !resume { throw ValidationError("--phase2 needs --init-from CHECKPOINT (a phase-1 checkpoint folder)") }
+        if let initFrom, !FileManager.default.fileExists(atPath: initFrom + "/state.json") {
+            throw ValidationError("--init-from \(initFrom) is not a checkpoint folder (it has no state.json)")
+        }
+        guard FileManager.default.fileExists(atPath: data) else { throw ValidationError("--data \(data) does not exist: make shards with `electra prepare`") }
+    }
+
+    public func run() throws {
+        var discriminator = try config.map { try ElectraConfig(contentsOf: $0) } ?? modelSize.config
+        discriminator.architectures = ["ElectraForPreTraining"]
+        let fraction = generatorFraction ?? ElectraConfig.defaultGeneratorFraction(for: discriminator.hiddenSize)
+        let generator = discriminator.generator(fraction: fraction)
+        let rate = learningRate ?? (optimizer == .lamb ? 6e-3 : 5e-4)
+        let warmup = warmupSteps ?? max(1, steps / 10)
+        var settings = PretrainingSettings(
+            discriminator: discriminator, generator: generator,
+            schedule: LearningRateSchedule(peak: rate, warmupSteps: warmup, totalSteps: steps, power: decayPower, end: endLearningRate),
+            batchSize: batchSize, maxSequenceLength: maxSeqLength, steps: steps, seed: seed, checkpointEvery: checkpointEvery,
+            data: data, vocabulary: vocab ?? Vocabulary.bundledPath())
+        settings.optimizer = optimizer == .lamb ? .nvidiaLAMB : .googleAdamW
+        settings.optimizer.skipAdaptive = skipAdaptive
+        settings.objective.discriminatorWeight = discriminatorWeight
+        settings.accumulation = accumulation
+        settings.keepCheckpoints = keep
+        settings.logEvery = logEvery
+        settings.phase = phase2 ? 2 : 1
+        let trainer = try Pretrainer(settings: settings, run: output, resume: resume, initFrom: initFrom)
+        let s = trainer.settings
+        print("pretraining ELECTRA (phase \(s.phase)): discriminator hidden \(s.discriminator.hiddenSize) × \(s.discriminator.numHiddenLayers) layers, "
+              + "generator hidden \(s.generator.hiddenSize), \(trainer.model.parameters.parameterCount.formatted()) parameters; "
+              + "\(s.sequencesPerStep) sequences of \(s.maxSequenceLength) per update, \(s.steps) updates, \(s.optimizer.kind.rawValue) peak \(s.schedule.peak)")
+        if trainer.completed > 0 { print("resuming at update \(trainer.completed)") }
+        let terminal = isatty(STDOUT_FILENO) != 0
+        try trainer.train(stopAfter: stopAfter) { r in
+            let m = r.metrics
+            let line = String(format: "step %d/%d  loss %.3f (gen %.3f, disc %.4f)  gen acc %.3f  disc acc %.3f  P %.2f R %.2f  lr %.2e  %.1f seq/s  ETA %@",
+                              r.step, r.totalSteps, m.loss, m.generatorLoss, m.discriminatorLoss, m.generatorAccuracy,
+                              m.discriminatorAccuracy, m.precision, m.recall, r.learningRate, r.sequencesPerSecond,
+                              Self.duration(r.secondsRemaining))
+            if terminal {
+                print("\r" + line, terminator: r.step == r.totalSteps ? "\n" : "")
+                FileHandle.standardOutput.synchronizeFile()
+            } else {
+                print(line)
+            }
+        }
+        if terminal { print("") }
+        print("checkpoints in \(CheckpointStore.directory(output)); metrics in \(output)/metrics.jsonl (tensorboard --logdir \(output))")
+        if let evalData {
+            let vocabulary = try Vocabulary(contentsOf: s.vocabulary)
+            let m = try Pretrainer.evaluate(model: trainer.model, objective: s.objective, data: evalData, vocabulary: vocabulary,
+                                            batchSize: s.batchSize, length: s.maxSequenceLength, batches: 50, seed: s.seed)
+            print(String(format: "evaluation on %@: loss %.3f  gen acc %.3f  disc acc %.3f  precision %.3f  recall %.3f",
+                         evalData, m.loss, m.generatorAccuracy, m.discriminatorAccuracy, m.precision, m.recall))
+        }
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
+        let s = Int(seconds)
+        return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s % 3600 / 60) : String(format: "%dm%02ds", s / 60, s % 60)
+    }
+}
+
+extension OptimizerKind: ExpressibleByArgument {}

@@ -1,1 +1,0 @@
-// ElectraData: corpus reading, pretraining example building, the shard format, and batching.

@@ -1,0 +1,12 @@
+// CorpusFormat: the names the command line accepts.
+
+import ElectraData
+import Testing
+
+@Suite("Corpus format") struct CorpusFormatTests {
+    @Test func namesAreStable() {
+        #expect(CorpusFormat(rawValue: "sentences") == .sentences)
+        #expect(CorpusFormat(rawValue: "paragraphs") == .paragraphs)
+        #expect(CorpusFormat.allCases.count == 2)
+    }
+}

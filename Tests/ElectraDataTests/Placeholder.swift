@@ -1,1 +1,0 @@
-// ElectraData tests live in this folder.
