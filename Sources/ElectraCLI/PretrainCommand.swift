@@ -108,11 +108,11 @@ public struct PretrainCommand: ParsableCommand {
         settings.phase = phase2 ? 2 : 1
         let trainer = try Pretrainer(settings: settings, run: output, resume: resume, initFrom: initFrom)
         let s = trainer.settings
-        print("pretraining ELECTRA (phase \(s.phase)): discriminator hidden \(s.discriminator.hiddenSize) × \(s.discriminator.numHiddenLayers) layers, "
+        Console.line("pretraining ELECTRA (phase \(s.phase)): discriminator hidden \(s.discriminator.hiddenSize) × \(s.discriminator.numHiddenLayers) layers, "
               + "generator hidden \(s.generator.hiddenSize), \(trainer.model.parameters.parameterCount.formatted()) parameters; "
               + "\(s.sequencesPerStep) sequences of \(s.maxSequenceLength) per update, \(s.steps) updates, \(s.optimizer.kind.rawValue) peak \(s.schedule.peak)")
-        if trainer.completed > 0 { print("resuming at update \(trainer.completed)") }
-        let terminal = isatty(STDOUT_FILENO) != 0
+        if trainer.completed > 0 { Console.line("resuming at update \(trainer.completed)") }
+        let terminal = Console.isTerminal
         try trainer.train(stopAfter: stopAfter) { r in
             let m = r.metrics
             let line = String(format: "step %d/%d  loss %.3f (gen %.3f, disc %.4f)  gen acc %.3f  disc acc %.3f  P %.2f R %.2f  lr %.2e  %.1f seq/s  ETA %@",
@@ -120,13 +120,12 @@ public struct PretrainCommand: ParsableCommand {
                               m.discriminatorAccuracy, m.precision, m.recall, r.learningRate, r.sequencesPerSecond,
                               Self.duration(r.secondsRemaining))
             if terminal {
-                print("\r" + line, terminator: r.step == r.totalSteps ? "\n" : "")
-                FileHandle.standardOutput.synchronizeFile()
+                Console.write("\r" + line + "\u{1B}[K")
             } else {
-                print(line)
+                Console.line(line)
             }
         }
-        if terminal { print("") }
+        if terminal { Console.line("") }
         print("checkpoints in \(CheckpointStore.directory(output)); metrics in \(output)/metrics.jsonl (tensorboard --logdir \(output))")
         if let evalData {
             let vocabulary = try Vocabulary(contentsOf: s.vocabulary)
