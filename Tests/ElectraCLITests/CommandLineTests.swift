@@ -43,3 +43,46 @@ import Testing
         }
     }
 }
+
+@Suite("Command line: validation messages") struct ValidationMessageTests {
+    private func message(_ arguments: [String]) -> String {
+        do {
+            _ = try ElectraCommand.parseAsRoot(arguments)
+            return ""
+        } catch {
+            return ElectraCommand.message(for: error)
+        }
+    }
+
+    @Test func everySubcommandIsListed() {
+        let help = ElectraCommand.helpMessage()
+        for name in ["prepare", "pretrain", "export", "evaluate", "detect", "fill-mask", "inspect", "tokenize", "build-vocab",
+                     "benchmark", "doctor"] {
+            #expect(help.contains(name), "\(name) missing from electra --help")
+        }
+    }
+
+    @Test func pretrainExplainsWhatIsMissing() {
+        #expect(message(["pretrain", "--data", "/nonexistent", "--output", "/tmp/x"]).contains("electra prepare"))
+        #expect(message(["pretrain", "--data", "/tmp", "--output", "/tmp/x", "--phase2"]).contains("--init-from"))
+        #expect(message(["pretrain", "--data", "/tmp", "--output", "/tmp/x", "--batch-size", "0"]).contains("at least 1"))
+        #expect(message(["pretrain", "--data", "/tmp", "--output", "/tmp/x", "--optimizer", "sgd"]).contains("lamb"))
+    }
+
+    @Test func fillMaskNeedsAMask() {
+        #expect(message(["fill-mask", "--model", "/tmp", "no mask here"]).contains("[MASK]"))
+    }
+
+    @Test func tokenizeRefusesMissingFiles() {
+        #expect(message(["tokenize", "/nonexistent.txt"]).contains("/nonexistent.txt"))
+        #expect(message(["tokenize", "--vocab", "/nonexistent-vocab.txt"]).contains("vocabulary"))
+    }
+
+    @Test func buildVocabChecksItsSize() {
+        #expect(message(["build-vocab", "/etc/hostname", "--output", "/tmp/v.txt", "--size", "10"]).contains("--size"))
+    }
+
+    @Test func benchmarkKernelsValidatesTokens() {
+        #expect(message(["benchmark", "kernels", "--tokens", "100"]).contains("multiple of 128"))
+    }
+}
