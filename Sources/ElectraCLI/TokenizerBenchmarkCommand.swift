@@ -18,8 +18,8 @@ public struct TokenizerBenchmarkCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Text to tokenize (default: the bundled novel at ../shared/data/text, if present).")
-    var text = "../shared/data/text/pride-and-prejudice-pg1342.txt"
+    @Option(help: "Text to tokenize (default: the bundled novel).")
+    var text = "data/text/pride-and-prejudice-pg1342.txt"
 
     @Option(help: "WordPiece vocabulary (default: the bundled uncased one).")
     var vocab: String?

@@ -13,8 +13,8 @@ private final class ExampleLog: @unchecked Sendable {
 }
 
 @Suite("Novel round trip") struct NovelRoundTripTests {
-    static let novel = Fixtures.sharedData.appendingPathComponent("text/pride-and-prejudice-pg1342.txt").path
-    static let vocabulary = Fixtures.sharedData.appendingPathComponent("vocab/bert-base-uncased-vocab.txt").path
+    static let novel = Fixtures.novel.path
+    static let vocabulary = Vocabulary.bundledPath()
 
     /// The novel's documents as lists of sentences, read independently of `CorpusReader`: the whole
     /// file at once, lines trimmed and joined per paragraph, two or more blank lines between documents.

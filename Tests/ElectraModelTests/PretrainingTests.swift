@@ -13,7 +13,7 @@ import _TestSupport
 /// Shards of the novel's first chapters (sequence length 64), made once per test process.
 let smallShards: String = {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("electra-shards-\(UUID().uuidString)").path
-    let novel = Fixtures.sharedData.appendingPathComponent("text/pride-and-prejudice-pg1342.txt").path
+    let novel = Fixtures.novel.path
     let text = try! String(contentsOfFile: novel, encoding: .utf8)
     let excerpt = directory + "-excerpt.txt"
     try! String(text.prefix(60_000)).write(toFile: excerpt, atomically: true, encoding: .utf8)

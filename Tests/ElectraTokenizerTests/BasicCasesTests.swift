@@ -7,7 +7,7 @@ import _TestSupport
 
 @Suite("Tokenizer basics") struct BasicCasesTests {
     static let uncased = try! BertTokenizer(
-        vocabularyFile: Fixtures.sharedData.appendingPathComponent("vocab/bert-base-uncased-vocab.txt").path)
+        vocabularyFile: Vocabulary.bundledPath())
 
     @Test func vocabularySpecialIds() {
         let v = Self.uncased.vocabulary

@@ -7,7 +7,7 @@ import _TestSupport
 
 @Suite("Vocabulary training") struct VocabularyTrainerTests {
     static let novel: [String] = {
-        let url = Fixtures.sharedData.appendingPathComponent("text/pride-and-prejudice-pg1342.txt")
+        let url = Fixtures.novel
         let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
         return Array(text.components(separatedBy: "\r\n").prefix(3000))
     }()

@@ -14,9 +14,11 @@ public enum Fixtures {
         try SafetensorsFile(path: directory.appendingPathComponent(name).path)
     }
 
-    /// The shared data folder `../shared/data` beside the repository, if present.
-    public static var sharedData: URL {
-        directory.deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/data")
+    /// The repository's `data/` folder (the bundled corpus).
+    public static var data: URL {
+        directory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("data")
     }
+
+    /// The bundled novel, *Pride and Prejudice*.
+    public static var novel: URL { data.appendingPathComponent("text/pride-and-prejudice-pg1342.txt") }
 }
