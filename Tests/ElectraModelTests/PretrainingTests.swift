@@ -87,6 +87,20 @@ func temporaryRun(_ name: String) -> String {
         #expect(throws: TrainingError.self) { _ = try Pretrainer(settings: tinySettings(steps: 2, run: run), run: run) }
     }
 
+    @Test func aCheckpointOfAnotherConfigurationIsRefused() throws {
+        let run = temporaryRun("source")
+        _ = try Pretrainer(settings: tinySettings(steps: 1, run: run), run: run).train { _ in }
+        var other = tinySettings(steps: 1, run: "")
+        other.discriminator.intermediateSize = 96
+        other.generator.intermediateSize = 96
+        do {
+            _ = try Pretrainer(settings: other, run: temporaryRun("target"), initFrom: CheckpointStore.latest(run: run))
+            Issue.record("a checkpoint of another shape was accepted")
+        } catch let error as CheckpointError {
+            #expect("\(error)".contains("intermediate") || "\(error)".contains("shape"), "\(error)")
+        }
+    }
+
     @Test func aNaNLossStopsWithTheStepAndLastCheckpoint() throws {
         let run = temporaryRun("nan")
         let trainer = try Pretrainer(settings: tinySettings(steps: 4, run: run), run: run)
