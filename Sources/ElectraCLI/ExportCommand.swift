@@ -35,7 +35,7 @@ public struct EvaluateCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Evaluate models.",
-        subcommands: [EvaluatePretrainCommand.self]
+        subcommands: [EvaluatePretrainCommand.self, EvaluateSquadCommand.self]
     )
 }
 

@@ -1,0 +1,76 @@
+"""PyTorch side of `electra benchmark squad`: ElectraForQuestionAnswering at SQuAD shapes.
+
+    .venv-ref/bin/python scripts/benchmark_torch_squad.py --size small --length 384 --train-batch 8 --repeats 2
+
+Times, on random ids (best of --repeats after a warm-up): one fine-tuning update (forward with start
+and end positions, backward, AdamW step) at --train-batch × --length; inference latency at batch 1;
+inference throughput at batch 32. Eager attention, float32. Prints JSON seconds.
+"""
+import argparse
+import json
+import time
+
+import torch
+from transformers import ElectraConfig, ElectraForQuestionAnswering
+
+SIZES = {
+    "small": dict(embedding_size=128, hidden_size=256, num_hidden_layers=12, num_attention_heads=4, intermediate_size=1024),
+    "base": dict(embedding_size=768, hidden_size=768, num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072),
+}
+
+
+def best(fn, repeats):
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", choices=SIZES, default="small")
+    parser.add_argument("--length", type=int, default=384)
+    parser.add_argument("--train-batch", type=int, default=8)
+    parser.add_argument("--inference-batch", type=int, default=32)
+    parser.add_argument("--repeats", type=int, default=2)
+    args = parser.parse_args()
+    torch.manual_seed(0)
+    config = ElectraConfig(**SIZES[args.size])
+    config._attn_implementation = "eager"
+    model = ElectraForQuestionAnswering(config)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.01)
+
+    def ids(batch):
+        return torch.randint(1000, 30000, (batch, args.length))
+
+    train_ids = ids(args.train_batch)
+    starts = torch.randint(0, args.length, (args.train_batch,))
+    ends = torch.clamp(starts + 3, max=args.length - 1)
+
+    def update():
+        model.train()
+        loss = model(input_ids=train_ids, start_positions=starts, end_positions=ends).loss
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+
+    one, many = ids(1), ids(args.inference_batch)
+
+    def infer(batch):
+        model.eval()
+        with torch.inference_mode():
+            model(input_ids=batch)
+
+    print(json.dumps({
+        "train_seconds": best(update, args.repeats),
+        "latency_seconds": best(lambda: infer(one), args.repeats * 3),
+        "throughput_seconds": best(lambda: infer(many), args.repeats),
+    }))
+
+
+if __name__ == "__main__":
+    main()
