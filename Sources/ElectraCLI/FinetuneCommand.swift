@@ -76,6 +76,7 @@ public struct FinetuneSquadCommand: ParsableCommand {
         for problem in trainSet.answerProblems.prefix(5) { Console.line("skipped: \(problem)") }
         if trainSet.answerProblems.count > 5 { Console.line("skipped \(trainSet.answerProblems.count) questions in all whose answers do not match their contexts") }
         let qa = try QuestionAnsweringModel.load(model, kind: head, answerability: squadVersion == .v2_0, seed: seed)
+        try squad.check(against: qa.config, model: model)
         let tokenizer = try ModelDirectory.tokenizer(for: model, config: qa.config)
         let featurizer = squad.featurizer(tokenizer)
         let training = featurizer.featurize(trainSet.examples.filter { !$0.hasAnswerProblem }, training: true)

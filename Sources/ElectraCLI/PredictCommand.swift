@@ -43,6 +43,7 @@ public struct PredictCommand: ParsableCommand {
 
     public func run() throws {
         let qa = try QuestionAnsweringModel.loadFineTuned(model)
+        try squad.check(against: qa.config, model: model)
         let tokenizer = try ModelDirectory.tokenizer(for: model, config: qa.config)
         let featurizer = squad.featurizer(tokenizer)
         let version: SQuADVersion = qa.answerability ? .v2_0 : .v1_1

@@ -26,6 +26,14 @@ struct SQuADOptions: ParsableArguments {
         }
     }
 
+    /// Refuses a sequence length the model has no position embeddings for.
+    func check(against config: ElectraConfig, model: String) throws {
+        guard maxSeqLength <= config.maxPositionEmbeddings else {
+            throw CommandError("--max-seq-length \(maxSeqLength) exceeds the \(config.maxPositionEmbeddings) positions of \(model); "
+                + "pass --max-seq-length \(config.maxPositionEmbeddings) or less")
+        }
+    }
+
     func featurizer(_ tokenizer: BertTokenizer) -> SQuADFeaturizer {
         SQuADFeaturizer(tokenizer: tokenizer, maxSequenceLength: maxSeqLength, documentStride: docStride, maxQueryLength: maxQueryLength)
     }

@@ -86,3 +86,23 @@ import Testing
         #expect(message(["benchmark", "kernels", "--tokens", "100"]).contains("multiple of 128"))
     }
 }
+
+@Suite("Command line: SQuAD") struct SQuADCommandLineTests {
+    private func message(_ arguments: [String]) -> String {
+        do {
+            _ = try ElectraCommand.parseAsRoot(arguments)
+            return ""
+        } catch {
+            return ElectraCommand.message(for: error)
+        }
+    }
+
+    @Test func finetuneAndPredictValidateTheirWindows() {
+        #expect(message(["finetune", "squad", "--model", "/tmp", "--train", "/nonexistent.json", "--output", "/tmp/x"]).contains("--train"))
+        #expect(message(["finetune", "squad", "--model", "/tmp", "--train", "/tmp", "--output", "/tmp/x", "--max-seq-length", "40",
+                         "--max-query-length", "64"]).contains("--max-query-length + 3"))
+        #expect(message(["predict", "--model", "/tmp", "--question", "q"]).contains("--context"))
+        #expect(message(["predict", "--model", "/tmp", "--question", "q", "--context", "c", "--data", "d.json"]).contains("either"))
+        #expect(ElectraCommand.helpMessage(for: FinetuneSquadCommand.self).contains("NVIDIA"))
+    }
+}
