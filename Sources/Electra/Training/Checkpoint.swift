@@ -22,7 +22,9 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .unwritable(let path, let reason): return "cannot write \(path): \(reason)"
-        case .missing(let path): return "no checkpoint at \(path): start without --resume, or point --init-from at a checkpoint folder"
+        case .missing(let path):
+            return "no checkpoint at \(path): give a checkpoint folder (RUN/checkpoints/ckpt-NNNNNN, with state.json) or a run "
+                + "directory that has one; to start a new run, leave out --resume"
         case .incompatible(let path, let reason): return "the checkpoint \(path) does not fit this run: \(reason)"
         case .corrupt(let path, let reason): return "the checkpoint \(path) is damaged (\(reason)); use an earlier one from the same folder"
         }
