@@ -3,11 +3,13 @@
 import Foundation
 
 extension SafetensorsFile {
-    /// Writes `tensors` (name, tensor) as F32 to `path`: a temporary file is written, synced and
-    /// renamed, so `path` is either the old file or the complete new one. Tensor names are sorted in
-    /// the header, which is padded with spaces to a multiple of 8 bytes as the format recommends.
+    /// Writes `tensors` (name, tensor) to `path` as `dtype` (F32, F16 or BF16; the halves rounded to
+    /// nearest, ties to even): a temporary file is written, synced and renamed, so `path` is either
+    /// the old file or the complete new one. Tensor names are sorted in the header, which is padded
+    /// with spaces to a multiple of 8 bytes as the format recommends.
     public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = ["format": "pt"],
-                             to path: String) throws {
+                             dtype: SafetensorsType = .f32, to path: String) throws {
+        precondition([.f32, .f16, .bf16].contains(dtype), "SafetensorsFile.write: \(dtype.rawValue) is not a float type it writes")
         let sorted = tensors.sorted { $0.name < $1.name }
         var header = "{"
         var offset = 0
@@ -17,8 +19,8 @@ extension SafetensorsFile {
             parts.append("\"__metadata__\":{\(entries.joined(separator: ","))}")
         }
         for (name, tensor) in sorted {
-            let bytes = tensor.count * 4
-            parts.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],"
+            let bytes = tensor.count * dtype.size
+            parts.append("\(jsonString(name)):{\"dtype\":\"\(dtype.rawValue)\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],"
                          + "\"data_offsets\":[\(offset),\(offset + bytes)]}")
             offset += bytes
         }
@@ -28,9 +30,28 @@ extension SafetensorsFile {
         withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(contentsOf: Array(header.utf8))
         for (_, tensor) in sorted {
-            data.append(UnsafeBufferPointer(start: tensor.pointer, count: tensor.count))
+            switch dtype {
+            case .f16:
+                var halves = [UInt16](repeating: 0, count: tensor.count)
+                for i in 0..<tensor.count { halves[i] = Float16(tensor.pointer[i]).bitPattern.littleEndian }
+                halves.withUnsafeBufferPointer { data.append($0) }
+            case .bf16:
+                var halves = [UInt16](repeating: 0, count: tensor.count)
+                for i in 0..<tensor.count { halves[i] = bfloat16Bits(tensor.pointer[i]).littleEndian }
+                halves.withUnsafeBufferPointer { data.append($0) }
+            default:
+                data.append(UnsafeBufferPointer(start: tensor.pointer, count: tensor.count))
+            }
         }
         try writeAtomically(data, to: path)
+    }
+
+    /// The bfloat16 nearest to `value` (ties to even; NaN stays NaN).
+    static func bfloat16Bits(_ value: Float) -> UInt16 {
+        let bits = value.bitPattern
+        if value.isNaN { return UInt16(bits >> 16) | 0x0040 }
+        let rounding = 0x7FFF + ((bits >> 16) & 1)
+        return UInt16((bits &+ rounding) >> 16)
     }
 
     static func jsonString(_ text: String) -> String {

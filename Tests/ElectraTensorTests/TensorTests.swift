@@ -60,6 +60,19 @@ import _TestSupport
         #expect(throws: SafetensorsError.missingTensor(path: path, name: "zzz")) { try file.tensor("zzz") }
     }
 
+    @Test(arguments: [SafetensorsType.f32, .f16, .bf16])
+    func safetensorsWritesAndReadsBack(dtype: SafetensorsType) throws {
+        let values: [Float] = [0, 1, -2.5, 3.140625, 1e-3, 65504, -0.0078125, 1000.5]
+        let path = try write(Data())
+        try SafetensorsFile.write([("b.weight", Tensor(shape: [2, 4], values: values)), ("a", Tensor(shape: [1], values: [7]))],
+                                  dtype: dtype, to: path)
+        let file = try SafetensorsFile(path: path)
+        #expect(file.names == ["a", "b.weight"] && file.tensors["b.weight"]?.dtype == dtype && file.metadata["format"] == "pt")
+        let back = try file.tensor("b.weight").scalars
+        let tolerance: Float = dtype == .f32 ? 0 : (dtype == .f16 ? 1e-3 : 8e-3)
+        for (x, y) in zip(values, back) { #expect(abs(x - y) <= tolerance * max(1, abs(x)), "\(x) → \(y) as \(dtype)") }
+    }
+
     @Test func safetensorsRejectsBadFiles() throws {
         let truncated = try write(Data([1, 2, 3]))
         #expect(throws: SafetensorsError.self) { try SafetensorsFile(path: truncated) }
