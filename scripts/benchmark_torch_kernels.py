@@ -10,7 +10,6 @@ import json
 import time
 
 import torch
-import torch.nn.functional as F
 
 
 def fastest(fn, budget=0.2, max_calls=50):

@@ -25,14 +25,13 @@ The output is deterministic for a given PyTorch version (SEED below); the
 versions used are recorded in the file's safetensors metadata.
 """
 
-import json
 import math
 import os
-import struct
 
 import torch
 import torch.nn.functional as F
 import transformers
+from fixture_common import TensorCollector, canonicalize_metadata_order
 from safetensors.torch import load_file, save_file
 
 SEED = 20261126
@@ -43,18 +42,11 @@ torch.manual_seed(SEED)
 torch.set_num_threads(1)
 torch.set_default_dtype(torch.float32)
 
-tensors = {}
+_collector = TensorCollector()
+tensors = _collector.tensors
+put = _collector.put
 
 
-def put(name, t):
-    """Store a detached, contiguous copy (float32 or int64) under ``name``."""
-    assert name not in tensors, f"duplicate fixture name {name}"
-    t = t.detach().clone().contiguous()
-    if t.is_floating_point():
-        t = t.to(torch.float32)
-    else:
-        t = t.to(torch.int64)
-    tensors[name] = t
 
 
 def randn(*shape):
@@ -295,23 +287,6 @@ metadata = {
 save_file(tensors, OUT_PATH, metadata=metadata)
 
 
-def canonicalize_metadata_order(path):
-    """Rewrite the header so ``__metadata__`` keys are sorted.
-
-    safetensors keeps metadata in a hash map, so its key order (and hence the
-    file bytes) changes from run to run even though every tensor is identical.
-    Sorting the keys makes regeneration byte-for-byte reproducible. The header
-    length stays the same (same keys and values), so tensor data is untouched.
-    """
-    with open(path, "r+b") as f:
-        (n,) = struct.unpack("<Q", f.read(8))
-        header = json.loads(f.read(n).decode("utf-8"), object_pairs_hook=dict)
-        header["__metadata__"] = dict(sorted(header["__metadata__"].items()))
-        new = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-        assert len(new) <= n, "canonical header unexpectedly longer"
-        new += b" " * (n - len(new))
-        f.seek(8)
-        f.write(new)
 
 
 canonicalize_metadata_order(OUT_PATH)

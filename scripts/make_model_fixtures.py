@@ -69,15 +69,14 @@ Output is byte-for-byte deterministic for a given torch/transformers version
 """
 
 import hashlib
-import json
 import os
 import shutil
-import struct
 
 import safetensors
 import torch
 import transformers
 from safetensors import safe_open
+from fixture_common import TensorCollector, canonicalize_metadata_order
 from safetensors.torch import load_file, save_file
 from transformers import ElectraConfig, ElectraForMaskedLM, ElectraForPreTraining
 
@@ -173,14 +172,11 @@ mask_rows = (input_ids.view(-1) == MASK).nonzero().view(-1).tolist()
 rows = torch.tensor(sorted(mask_rows + [1, 14]), dtype=torch.int64)  # + "the" (0,1), "world" (1,2)
 assert len(rows) == 5 and attention_mask.view(-1)[rows].all()
 
-tensors = {}
+_collector = TensorCollector()
+tensors = _collector.tensors
+put = _collector.put
 
 
-def put(name, t):
-    assert name not in tensors, f"duplicate fixture name {name}"
-    t = t.detach().clone().contiguous()
-    t = t.to(torch.float32) if t.is_floating_point() else t.to(torch.int64)
-    tensors[name] = t
 
 
 put("input_ids", input_ids)
@@ -272,23 +268,6 @@ for sub, model in (("discriminator", disc), ("generator", generator)):
     shutil.copyfile(VOCAB_PATH, os.path.join(d, "vocab.txt"))
 
 
-def canonicalize_metadata_order(path):
-    """Sort the safetensors ``__metadata__`` keys in place (header length unchanged).
-
-    safetensors keeps metadata in a hash map, so its serialized key order can change
-    between runs; sorting makes the file bytes reproducible.
-    """
-    with open(path, "r+b") as f:
-        (n,) = struct.unpack("<Q", f.read(8))
-        header = json.loads(f.read(n).decode("utf-8"))
-        if "__metadata__" not in header:
-            return
-        header["__metadata__"] = dict(sorted(header["__metadata__"].items()))
-        new = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-        assert len(new) <= n, "canonical header unexpectedly longer"
-        new += b" " * (n - len(new))
-        f.seek(8)
-        f.write(new)
 
 
 for sub in ("discriminator", "generator"):

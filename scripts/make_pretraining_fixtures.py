@@ -94,13 +94,13 @@ Output is byte-for-byte deterministic for a given torch/transformers version
 import hashlib
 import json
 import os
-import struct
 
 import numpy as np
 import safetensors
 import torch
 import torch.nn.functional as F
 import transformers
+from fixture_common import TensorCollector, canonicalize_metadata_order
 from safetensors.torch import load_file, save_file
 from transformers import ElectraConfig, ElectraForMaskedLM, ElectraForPreTraining
 
@@ -274,14 +274,11 @@ with torch.no_grad():
     assert torch.allclose(ref.loss, mlm_loss, atol=1e-6, rtol=0), (ref.loss, mlm_loss)
     assert torch.equal(ref.logits.reshape(-1, V)[masked_positions], gen_logits)
 
-tensors = {}
+_collector = TensorCollector()
+tensors = _collector.tensors
+put = _collector.put
 
 
-def put(name, t):
-    assert name not in tensors, f"duplicate fixture name {name}"
-    t = t.detach().clone().contiguous()
-    t = t.to(torch.float32) if t.is_floating_point() else t.to(torch.int64)
-    tensors[name] = t
 
 
 put("input_ids", input_ids)
@@ -340,23 +337,6 @@ for key, name, p in named:
 # Save
 
 
-def canonicalize_metadata_order(path):
-    """Sort the safetensors ``__metadata__`` keys in place (header length unchanged).
-
-    safetensors keeps metadata in a hash map, so its serialized key order can change
-    between runs; sorting makes the file bytes reproducible.
-    """
-    with open(path, "r+b") as f:
-        (n,) = struct.unpack("<Q", f.read(8))
-        header = json.loads(f.read(n).decode("utf-8"))
-        if "__metadata__" not in header:
-            return
-        header["__metadata__"] = dict(sorted(header["__metadata__"].items()))
-        new = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-        assert len(new) <= n, "canonical header unexpectedly longer"
-        new += b" " * (n - len(new))
-        f.seek(8)
-        f.write(new)
 
 
 metadata = {

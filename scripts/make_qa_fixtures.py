@@ -100,14 +100,13 @@ Output is byte-for-byte deterministic for a given torch/transformers version
 """
 
 import hashlib
-import json
 import os
-import struct
 
 import safetensors
 import torch
 import torch.nn.functional as F
 import transformers
+from fixture_common import TensorCollector, canonicalize_metadata_order
 from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import ElectraConfig, ElectraForQuestionAnswering, XLNetConfig
@@ -284,14 +283,11 @@ assert param_names == [
 qa_outputs = nn.Linear(H, 2)
 init_params(qa_outputs, gen)
 
-tensors = {}
+_collector = TensorCollector()
+tensors = _collector.tensors
+put = _collector.put
 
 
-def put(name, t):
-    assert name not in tensors, f"duplicate fixture name {name}"
-    t = t.detach().clone().contiguous()
-    t = t.to(torch.float32) if t.is_floating_point() else t.to(torch.int64)
-    tensors[name] = t
 
 
 put("hidden", hidden0)
@@ -412,19 +408,6 @@ assert tensors["qa.grad.qa_outputs.bias"].abs().max() < 1e-6
 
 # ---------------------------------------------------------------------------
 # Save
-def canonicalize_metadata_order(path):
-    """Sort the safetensors ``__metadata__`` keys in place (header length unchanged)."""
-    with open(path, "r+b") as f:
-        (n,) = struct.unpack("<Q", f.read(8))
-        header = json.loads(f.read(n).decode("utf-8"))
-        if "__metadata__" not in header:
-            return
-        header["__metadata__"] = dict(sorted(header["__metadata__"].items()))
-        new = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-        assert len(new) <= n, "canonical header unexpectedly longer"
-        new += b" " * (n - len(new))
-        f.seek(8)
-        f.write(new)
 
 
 metadata = {
