@@ -111,7 +111,10 @@ public struct PretrainCommand: ParsableCommand {
         Console.line("pretraining ELECTRA (phase \(s.phase)): discriminator hidden \(s.discriminator.hiddenSize) × \(s.discriminator.numHiddenLayers) layers, "
               + "generator hidden \(s.generator.hiddenSize), \(trainer.model.parameters.parameterCount.formatted()) parameters; "
               + "\(s.sequencesPerStep) sequences of \(s.maxSequenceLength) per update, \(s.steps) updates, \(s.optimizer.kind.rawValue) peak \(s.schedule.peak)")
-        if trainer.completed > 0 { Console.line("resuming at update \(trainer.completed)") }
+        if resume {
+            Console.line("resuming at update \(trainer.completed) with the run's saved settings (\(output)/settings.json); "
+                         + "options given now other than --output and --stop-after are not used")
+        }
         let terminal = Console.isTerminal
         try trainer.train(stopAfter: stopAfter) { r in
             let m = r.metrics
