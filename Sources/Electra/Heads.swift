@@ -88,7 +88,7 @@ public struct GeneratorHead {
             let H = config.hiddenSize, E = config.embeddingSize
             gathered = Tensor(zeros: [R, H]); dGathered = Tensor(zeros: [R, H])
             inner = Tensor(zeros: [R, E]); activated = Tensor(zeros: [R, E]); normalized = Tensor(zeros: [R, E])
-            statistics = LayerNormStatistics(rows: R)
+            statistics = LayerNormStatistics(rows: R, columns: E)
             dNormalized = Tensor(zeros: [R, E]); dActivated = Tensor(zeros: [R, E])
             logitsStorage = Tensor(zeros: [R, config.vocabSize])
         }
@@ -141,6 +141,6 @@ public struct GeneratorHead {
 extension LayerNormStatistics {
     /// The first `rows` entries of `statistics`.
     init(viewing statistics: LayerNormStatistics, rows: Int) {
-        self.init(mean: statistics.mean.prefix(rows), rstd: statistics.rstd.prefix(rows))
+        self.init(mean: statistics.mean.prefix(rows), rstd: statistics.rstd.prefix(rows), partials: statistics.partials)
     }
 }

@@ -75,6 +75,7 @@ enum KernelBenchmark {
         let lnX = random([T, hidden]), lnW = random([hidden]), lnB = random([hidden]), lnY = Tensor(zeros: [T, hidden])
         let mean = Tensor(zeros: [T]), rstd = Tensor(zeros: [T]), lnG = random([T, hidden])
         let lnDX = Tensor(zeros: [T, hidden]), lnDW = Tensor(zeros: [hidden]), lnDB = Tensor(zeros: [hidden])
+        let lnPartials = Tensor(zeros: LayerNorm.partialsShape(columns: hidden))
         let lnElements = Double(T * hidden)
         items.append(BenchmarkItem(name: "layer norm forward", shape: "\(T)×\(hidden)", kind: .elementwise,
                                    work: 8 * lnElements) {
@@ -82,7 +83,7 @@ enum KernelBenchmark {
         })
         items.append(BenchmarkItem(name: "layer norm backward", shape: "\(T)×\(hidden)", kind: .elementwise,
                                    work: 16 * lnElements) {
-            LayerNorm.backward(lnG, lnX, weight: lnW, mean: mean, rstd: rstd, dX: lnDX, dWeight: lnDW, dBias: lnDB)
+            LayerNorm.backward(lnG, lnX, weight: lnW, mean: mean, rstd: rstd, dX: lnDX, dWeight: lnDW, dBias: lnDB, partials: lnPartials)
         })
         let gX = random([T, inner]), gY = Tensor(zeros: [T, inner]), gG = random([T, inner]), gDX = Tensor(zeros: [T, inner])
         let gElements = Double(T * inner)

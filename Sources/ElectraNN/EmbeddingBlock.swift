@@ -77,7 +77,7 @@ public struct EmbeddingBlock {
             dNormalized = Tensor(zeros: [positions, size])
             dSum = Tensor(zeros: [positions, size])
             sum = Tensor(zeros: [positions, size])
-            statistics = LayerNormStatistics(rows: positions)
+            statistics = LayerNormStatistics(rows: positions, columns: size)
             normalized = Tensor(zeros: [positions, size])
             dropout = DropoutLayer(probability: probability, shape: [positions, size])
             output = probability > 0 ? Tensor(zeros: [positions, size]) : normalized

@@ -66,22 +66,27 @@ public struct LayerNormParameters {
     public func backward(_ dOut: Tensor, input x: Tensor, statistics: LayerNormStatistics, dX: Tensor,
                          gradients: LayerNormParameters) {
         LayerNorm.backward(dOut, x, weight: weight, mean: statistics.mean, rstd: statistics.rstd,
-                           dX: dX, dWeight: gradients.weight, dBias: gradients.bias)
+                           dX: dX, dWeight: gradients.weight, dBias: gradients.bias, partials: statistics.partials)
     }
 }
 
 /// Per-row mean and reciprocal standard deviation saved by LayerNorm's forward pass.
+/// Also holds the scratch in which the backward pass sums each thread's parameter gradients.
 public struct LayerNormStatistics {
     public let mean: Tensor
     public let rstd: Tensor
+    public let partials: Tensor?
 
-    public init(rows: Int) {
+    /// Statistics for `rows` rows of `columns` (with the backward pass's scratch when `columns` is given).
+    public init(rows: Int, columns: Int? = nil) {
         mean = Tensor(zeros: [rows])
         rstd = Tensor(zeros: [rows])
+        partials = columns.map { Tensor(zeros: LayerNorm.partialsShape(columns: $0)) }
     }
 
-    public init(mean: Tensor, rstd: Tensor) {
+    public init(mean: Tensor, rstd: Tensor, partials: Tensor? = nil) {
         self.mean = mean
         self.rstd = rstd
+        self.partials = partials
     }
 }

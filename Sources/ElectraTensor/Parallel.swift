@@ -25,9 +25,16 @@ public enum Parallel {
     ///   - body: processes one range; must not touch items outside it.
     @inlinable
     public static func forEachRange(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+        forEachChunk(count, grain: grain) { _, range in body(range) }
+    }
+
+    /// As `forEachRange`, also passing each range's chunk number, in `0..<threadCount`, so that a
+    /// chunk can keep partial results in a slot of its own.
+    @inlinable
+    public static func forEachChunk(_ count: Int, grain: Int, _ body: (Int, Range<Int>) -> Void) {
         let chunks = min(threadCount, count / max(grain, 1))
         if chunks <= 1 {
-            if count > 0 { body(0..<count) }
+            if count > 0 { body(0, 0..<count) }
             return
         }
         withoutActuallyEscaping(body) { body in
@@ -35,7 +42,7 @@ public enum Parallel {
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let start = count * chunk / chunks
                 let end = count * (chunk + 1) / chunks
-                task.value(start..<end)
+                task.value(chunk, start..<end)
             }
         }
     }

@@ -96,6 +96,24 @@ private func expectForward(_ name: String, _ actual: Tensor, _ expected: [Double
         report("layer norm (C \(columns))", ["x", "weight", "bias"], errors)
     }
 
+    /// The single-pass backward with per-thread partial sums equals the two-pass one (and so the
+    /// finite differences above), on enough rows to use every thread.
+    @Test func layerNormFusedBackwardAgrees() {
+        var data = TestData(seed: 25)
+        let (R, C) = (300, 100)
+        let x = data.tensor([R, C], scale: 2, shift: 1), w = data.tensor([C], shift: 1), b = data.tensor([C]), dOut = data.tensor([R, C])
+        let out = Tensor(zeros: x.shape), mean = Tensor(zeros: [R]), rstd = Tensor(zeros: [R])
+        LayerNorm.forward(x, weight: w, bias: b, into: out, mean: mean, rstd: rstd)
+        func run(_ partials: Tensor?) -> [Float] {
+            let dX = Tensor(zeros: x.shape), dW = Tensor(zeros: [C]), dB = Tensor(zeros: [C])
+            LayerNorm.backward(dOut, x, weight: w, mean: mean, rstd: rstd, dX: dX, dWeight: dW, dBias: dB, partials: partials)
+            return dX.scalars + dW.scalars + dB.scalars
+        }
+        let comparison = Comparison("fused layer norm backward", actual: run(Tensor(zeros: LayerNorm.partialsShape(columns: C))),
+                                    expected: run(nil), rtol: 1e-5, atol: 1e-5)
+        #expect(comparison.passed, "\(comparison)")
+    }
+
     @Test func gelu() {
         var data = TestData(seed: 15)
         let x = data.tensor([53], scale: 2.5)

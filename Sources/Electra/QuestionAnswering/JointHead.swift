@@ -73,7 +73,7 @@ public struct JointHead {
             startLogits = Tensor(zeros: [B, T]); endLogits = Tensor(zeros: [B, T]); classLogits = Tensor(zeros: [B])
             joined = Tensor(zeros: [N, 2 * H])
             endInner = Tensor(zeros: [N, H]); endActivated = Tensor(zeros: [N, H]); endNormalized = Tensor(zeros: [N, H])
-            endStatistics = LayerNormStatistics(rows: N)
+            endStatistics = LayerNormStatistics(rows: N, columns: H)
             answerJoined = Tensor(zeros: [B, 2 * H])
             answerInner = Tensor(zeros: [B, H]); answerActivated = Tensor(zeros: [B, H])
             rawLogits = Tensor(zeros: [N, 1])
