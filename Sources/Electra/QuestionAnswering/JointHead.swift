@@ -66,6 +66,7 @@ public struct JointHead {
         let dAnswerJoined: Tensor         // [B, 2H]
         let dAnswerActivated, dAnswerInner: Tensor           // [B, H]
         let dStart, dEnd: Tensor          // [B, T]
+        let labels, dClass: Tensor        // [B]
 
         public init(batch B: Int, length T: Int, hidden H: Int) {
             (self.B, self.T, self.H) = (B, T, H)
@@ -84,6 +85,7 @@ public struct JointHead {
             dAnswerJoined = Tensor(zeros: [B, 2 * H])
             dAnswerActivated = Tensor(zeros: [B, H]); dAnswerInner = Tensor(zeros: [B, H])
             dStart = Tensor(zeros: [B, T]); dEnd = Tensor(zeros: [B, T])
+            labels = Tensor(zeros: [B]); dClass = Tensor(zeros: [B])
         }
     }
 
@@ -130,7 +132,8 @@ public struct JointHead {
         let (endLoss, _) = CrossEntropy.forward(w.endLogits, targets: ends, logSumExp: w.endLSE)
         // Answerability from [start state ; CLS state].
         var classLoss: Float = 0
-        let labels = Tensor(shape: [B], values: impossible ?? [Float](repeating: 0, count: B))
+        let labels = w.labels
+        for b in 0..<B { labels.pointer[b] = impossible?[b] ?? 0 }
         if let answerHidden, let answerOutput, impossible != nil {
             let hp = h.pointer, ap = w.answerJoined.pointer
             for b in 0..<B {
@@ -175,11 +178,12 @@ public struct JointHead {
         }
         // Answer class.
         if let answerHidden, let answerOutput, let gHidden = g.answerHidden, let gOutput = g.answerOutput, impossible != nil {
-            let dClass = Tensor(zeros: [B, 1])
+            let dClass = w.dClass
+            dClass.fill(0)
             BinaryCrossEntropy.backward(dLoss: scale * 0.5, logits: w.classLogits, labels: labels, weights: nil,
-                                        totalWeight: Float(B), dLogits: dClass.reshaped([B]))
+                                        totalWeight: Float(B), dLogits: dClass)
             w.dAnswerActivated.fill(0)
-            answerOutput.backward(dClass, input: w.answerActivated, dX: w.dAnswerActivated, gradients: gOutput)
+            answerOutput.backward(dClass.reshaped([B, 1]), input: w.answerActivated, dX: w.dAnswerActivated, gradients: gOutput)
             w.dAnswerInner.fill(0)
             Tanh.backward(w.dAnswerActivated, output: w.answerActivated, dX: w.dAnswerInner)
             w.dAnswerJoined.fill(0)
