@@ -168,7 +168,7 @@ public struct SafetensorsFile: @unchecked Sendable {
 
 extension Float {
     /// The value of an IEEE 754 half-precision bit pattern.
-    init(halfBits bits: UInt16) {
+    public init(halfBits bits: UInt16) {
         let sign = UInt32(bits >> 15) << 31
         let exponent = Int(bits >> 10) & 0x1F
         let mantissa = UInt32(bits & 0x3FF)

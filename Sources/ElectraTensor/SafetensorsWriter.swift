@@ -33,7 +33,7 @@ extension SafetensorsFile {
             switch dtype {
             case .f16:
                 var halves = [UInt16](repeating: 0, count: tensor.count)
-                for i in 0..<tensor.count { halves[i] = Float16(tensor.pointer[i]).bitPattern.littleEndian }
+                for i in 0..<tensor.count { halves[i] = halfBits(tensor.pointer[i]).littleEndian }
                 halves.withUnsafeBufferPointer { data.append($0) }
             case .bf16:
                 var halves = [UInt16](repeating: 0, count: tensor.count)
@@ -44,6 +44,31 @@ extension SafetensorsFile {
             }
         }
         try writeAtomically(data, to: path)
+    }
+
+    /// The IEEE half-precision value nearest to `value` (ties to even; overflow to infinity). Written
+    /// out by hand because `Float16` does not exist on Intel Macs.
+    static func halfBits(_ value: Float) -> UInt16 {
+        let bits = value.bitPattern
+        let sign = UInt16((bits >> 16) & 0x8000)
+        let exponent = Int((bits >> 23) & 0xFF)
+        let mantissa = bits & 0x7F_FFFF
+        if exponent == 0xFF { return sign | 0x7C00 | (mantissa != 0 ? 0x200 : 0) }   // infinity or NaN
+        let halfExponent = exponent - 127 + 15
+        if halfExponent >= 0x1F { return sign | 0x7C00 }                              // overflow
+        if halfExponent <= 0 {                                                          // subnormal or zero
+            if halfExponent < -10 { return sign }
+            let full = mantissa | 0x80_0000
+            let shift = UInt32(14 - halfExponent)
+            var half = full >> shift
+            let remainder = full & ((1 << shift) - 1), halfway = UInt32(1) << (shift - 1)
+            if remainder > halfway || (remainder == halfway && half & 1 == 1) { half += 1 }
+            return sign | UInt16(half)
+        }
+        var half = UInt32(halfExponent) << 10 | (mantissa >> 13)
+        let remainder = mantissa & 0x1FFF
+        if remainder > 0x1000 || (remainder == 0x1000 && half & 1 == 1) { half += 1 }   // may carry into the exponent: still right
+        return sign | UInt16(half)
     }
 
     /// The bfloat16 nearest to `value` (ties to even; NaN stays NaN).

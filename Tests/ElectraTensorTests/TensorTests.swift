@@ -73,6 +73,15 @@ import _TestSupport
         for (x, y) in zip(values, back) { #expect(abs(x - y) <= tolerance * max(1, abs(x)), "\(x) → \(y) as \(dtype)") }
     }
 
+    @Test func halfPrecisionRoundTripsEveryHalf() throws {
+        // Every finite half value converts to Float and back to itself.
+        var values: [Float] = []
+        for bits in UInt16(0)...UInt16(0xFFFF) where (bits & 0x7C00) != 0x7C00 { values.append(Float(halfBits: bits)) }
+        let path = try write(Data())
+        try SafetensorsFile.write([("h", Tensor(shape: [values.count], values: values))], dtype: .f16, to: path)
+        #expect(try SafetensorsFile(path: path).tensor("h").scalars.map(\.bitPattern) == values.map(\.bitPattern))
+    }
+
     @Test func safetensorsRejectsBadFiles() throws {
         let truncated = try write(Data([1, 2, 3]))
         #expect(throws: SafetensorsError.self) { try SafetensorsFile(path: truncated) }
