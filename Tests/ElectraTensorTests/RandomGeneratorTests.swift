@@ -87,6 +87,23 @@ import Testing
         #expect(abs(kept - 0.9) < 0.005)
     }
 
+    /// `Dropout.makeMask`, drawn in parallel chunks, agrees with one-word-at-a-time draws for several
+    /// probabilities and unaligned starting positions.
+    @Test(arguments: [Float(0.1), 0.15, 0.5, 0.3333])
+    func dropoutMaskMatchesScalarDraws(probability: Float) {
+        for offset in [0, 3, 17] {
+            var generator = RandomGenerator(seed: 12).split(UInt64(offset))
+            for _ in 0..<offset { _ = generator.nextUInt32() }
+            var serial = generator
+            let mask = Tensor(zeros: [70_001])
+            Dropout.makeMask(mask, probability: probability, generator: &generator)
+            let keep = 1 / (1 - probability)
+            let expected: [Float] = (0..<70_001).map { _ in serial.uniform() < probability ? 0 : keep }
+            #expect(mask.scalars == expected)
+            #expect(generator == serial)
+        }
+    }
+
     @Test func portableMathMatchesTheCLibrary() {
         var generator = RandomGenerator(seed: 5)
         for _ in 0..<10_000 {
