@@ -34,9 +34,9 @@ Contents of ``parity.safetensors`` (B=2, T=12, V=30522):
   ElectraEmbeddings output, i.e. after its LayerNorm and before
   embeddings_project) and ``disc.grad.word_lookup`` [2,12,16] (gradient w.r.t.
   the word-embedding lookup result, before adding position/type embeddings).
-* ``gen.rows`` [5] int64 flattened positions b*12+t (all [MASK] positions plus
-  two others, none padding), ``gen.logits`` [5,V] the MLM logits there,
-  ``gen.hidden`` [2,12,16], ``gen.dlogits`` [5,V] = random R. For loss =
+* ``gen.rows`` [3] int64 flattened positions b*12+t (the [MASK] positions),
+  ``gen.logits`` [3,V] the MLM logits there,
+  ``gen.hidden`` [2,12,16], ``gen.dlogits`` [3,V] = random R. For loss =
   sum(logits.view(-1,V)[rows] * R): ``gen.grad.<name>``,
   ``gen.grad.embeddings_output`` [2,12,16], ``gen.grad.word_lookup`` [2,12,16].
   The generator's LM head weight is tied to the word embeddings, so the single
@@ -45,7 +45,7 @@ Contents of ``parity.safetensors`` (B=2, T=12, V=30522):
   ``gen.grad.generator_lm_head.weight``.
 * ``gen.mlm_labels`` [2,12] int64 (-100 except at ``gen.rows``, where they are
   ids of a second random id matrix) and ``gen.mlm_loss`` [1] (the model's own
-  CrossEntropyLoss, mean over the 5 labelled positions).
+  CrossEntropyLoss, mean over the 3 labelled positions).
 * ``disc.labels`` [2,12] float (random 0/1) and ``disc.bce_loss`` [1] (the
   model's own BCEWithLogitsLoss, mean over positions with attention_mask == 1).
 
@@ -169,8 +169,8 @@ assert input_ids.shape == (B, T) and token_type_ids.shape == (B, T)
 assert ((input_ids == PAD) == (attention_mask == 0)).all()
 
 mask_rows = (input_ids.view(-1) == MASK).nonzero().view(-1).tolist()
-rows = torch.tensor(sorted(mask_rows + [1, 14]), dtype=torch.int64)  # + "the" (0,1), "world" (1,2)
-assert len(rows) == 5 and attention_mask.view(-1)[rows].all()
+rows = torch.tensor(sorted(mask_rows), dtype=torch.int64)  # three rows keep the file under 5 MB
+assert len(rows) == 3 and attention_mask.view(-1)[rows].all()
 
 _collector = TensorCollector()
 tensors = _collector.tensors
@@ -232,7 +232,7 @@ assert (tensors["disc.grad.electra.embeddings.word_embeddings.weight"][PAD] == 0
 # Generator: loss = sum(logits[rows] * R).
 V = GEN_CONFIG.vocab_size
 gen_logits = run_with_grads(generator, "gen", lambda lg: lg.reshape(-1, V)[rows])
-assert gen_logits.shape == (5, V)
+assert gen_logits.shape == (len(rows), V)
 put("gen.rows", rows)
 
 # Plain losses via the models' own loss code.
@@ -291,7 +291,7 @@ metadata = {
                     "(disc row 0 is exactly 0; gen row 0 is the LM-head part only)"),
     "embeddings_output": ("grad w.r.t. ElectraEmbeddings output (after LayerNorm, before embeddings_project); "
                           "word_lookup: grad w.r.t. word_embeddings(input_ids)"),
-    "gen.mlm_loss": "ElectraForMaskedLM loss with labels gen.mlm_labels (mean CE over the 5 labelled rows)",
+    "gen.mlm_loss": "ElectraForMaskedLM loss with labels gen.mlm_labels (mean CE over the 3 labelled rows)",
     "disc.bce_loss": "ElectraForPreTraining loss with labels disc.labels and attention_mask (mean over real tokens)",
 }
 parity_path = os.path.join(OUT_DIR, "parity.safetensors")

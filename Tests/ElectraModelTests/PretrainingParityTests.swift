@@ -14,7 +14,7 @@ import _TestSupport
 @Suite("Pretraining step parity") struct PretrainingParityTests {
     static func configs() -> (ElectraConfig, ElectraConfig) {
         var d = ElectraConfig()
-        (d.vocabSize, d.embeddingSize, d.hiddenSize, d.numHiddenLayers, d.numAttentionHeads, d.intermediateSize) = (30522, 16, 32, 2, 4, 64)
+        (d.vocabSize, d.embeddingSize, d.hiddenSize, d.numHiddenLayers, d.numAttentionHeads, d.intermediateSize) = (16384, 16, 32, 2, 4, 64)
         d.maxPositionEmbeddings = 64
         d.hiddenDropoutProb = 0
         d.attentionProbsDropoutProb = 0
