@@ -42,3 +42,14 @@ def save(tensors, path, metadata):
     """Writes ``tensors`` with ``metadata`` to ``path`` with a stable header."""
     save_file(tensors, path, metadata=metadata)
     canonicalize_metadata_order(path)
+
+
+def load_verified(tensors, path):
+    """Reloads ``path`` and checks that it holds exactly ``tensors``; returns what it read."""
+    from safetensors.torch import load_file
+
+    loaded = load_file(path)
+    assert set(loaded) == set(tensors), f"{path}: names differ after saving"
+    for name in loaded:
+        assert torch.equal(loaded[name], tensors[name]), f"{path}: {name} differs after saving"
+    return loaded

@@ -31,8 +31,7 @@ import os
 import torch
 import torch.nn.functional as F
 import transformers
-from fixture_common import TensorCollector, canonicalize_metadata_order
-from safetensors.torch import load_file, save_file
+from fixture_common import TensorCollector, load_verified, save
 
 SEED = 20261126
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -284,18 +283,11 @@ metadata = {
     "seed": str(SEED),
     "generator": "scripts/make_fixtures.py",
 }
-save_file(tensors, OUT_PATH, metadata=metadata)
-
-
-
-
-canonicalize_metadata_order(OUT_PATH)
+save(tensors, OUT_PATH, metadata)
 
 # Verify by reloading and print a summary
-loaded = load_file(OUT_PATH)
-assert set(loaded) == set(tensors)
+loaded = load_verified(tensors, OUT_PATH)
 for name in sorted(loaded):
-    assert torch.equal(loaded[name], tensors[name]), name
     t = loaded[name]
     print(f"{name:32s} {str(t.dtype).replace('torch.', ''):8s} {list(t.shape)}")
 size = os.path.getsize(OUT_PATH)

@@ -76,8 +76,7 @@ import safetensors
 import torch
 import transformers
 from safetensors import safe_open
-from fixture_common import TensorCollector, canonicalize_metadata_order
-from safetensors.torch import load_file, save_file
+from fixture_common import TensorCollector, canonicalize_metadata_order, load_verified, save
 from transformers import ElectraConfig, ElectraForMaskedLM, ElectraForPreTraining
 
 SEED = 20261126
@@ -295,15 +294,11 @@ metadata = {
     "disc.bce_loss": "ElectraForPreTraining loss with labels disc.labels and attention_mask (mean over real tokens)",
 }
 parity_path = os.path.join(OUT_DIR, "parity.safetensors")
-save_file(tensors, parity_path, metadata=metadata)
-canonicalize_metadata_order(parity_path)
+save(tensors, parity_path, metadata)
 
 # ---------------------------------------------------------------------------
 # Verify and summarize
-loaded = load_file(parity_path)
-assert set(loaded) == set(tensors)
-for name in sorted(loaded):
-    assert torch.equal(loaded[name], tensors[name]), name
+loaded = load_verified(tensors, parity_path)
 
 for sub, model in (("discriminator", disc), ("generator", generator)):
     d = os.path.join(OUT_DIR, sub)
