@@ -59,17 +59,16 @@ public enum LayerNorm {
     /// are added at the end; without it, a second pass over the columns computes them.
     public static func backward(_ dOut: Tensor, _ x: Tensor, weight: Tensor, mean: Tensor, rstd: Tensor,
                                 dX: Tensor, dWeight: Tensor, dBias: Tensor, partials: Tensor? = nil) {
-        if let partials {
-            fusedBackward(dOut, x, weight: weight, mean: mean, rstd: rstd, dX: dX, dWeight: dWeight, dBias: dBias, partials: partials)
-            return
-        }
         let C = x.columns, R = x.rows
         checkShape(dOut.count == x.count && dX.count == x.count && dWeight.count == C && dBias.count == C
-                   && mean.count == R && rstd.count == R, "LayerNorm.backward", dOut.shape, x.shape, dX.shape)
+                   && mean.count == R && rstd.count == R && (partials?.count ?? Int.max) >= Parallel.threadCount * 2 * C,
+                   "LayerNorm.backward", dOut.shape, x.shape, dX.shape, partials?.shape ?? [])
+        partials?.fill(0)
         let gp = dOut.pointer, xp = x.pointer, wp = weight.pointer, mp = mean.pointer, sp = rstd.pointer
-        let dxp = dX.pointer
+        let dxp = dX.pointer, pp = partials?.pointer
         let width = FloatVector.scalarCount
-        Parallel.forEachRange(R, grain: max(1, 8192 / max(C, 1))) { rows in
+        Parallel.forEachChunk(R, grain: max(1, 8192 / max(C, 1))) { chunk, rows in
+            let partialW = pp.map { $0 + chunk * 2 * C }, partialB = partialW.map { $0 + C }
             for r in rows {
                 let row = xp + r * C, gRow = gp + r * C, dxRow = dxp + r * C
                 let mu = mp[r], s = sp[r]
@@ -77,10 +76,15 @@ public enum LayerNorm {
                 var c = 0
                 while c < C {
                     let n = min(width, C - c)
-                    let g = VectorMath.load(gRow + c, count: n) * VectorMath.load(wp + c, count: n)
+                    let upstream = VectorMath.load(gRow + c, count: n)
                     let normalised = (VectorMath.load(row + c, count: n) - mu) * s
+                    let g = upstream * VectorMath.load(wp + c, count: n)
                     sumG += g
                     sumGX += g * normalised
+                    if let partialW, let partialB {
+                        VectorMath.store(VectorMath.load(partialW + c, count: n) + upstream * normalised, partialW + c, count: n)
+                        VectorMath.store(VectorMath.load(partialB + c, count: n) + upstream, partialB + c, count: n)
+                    }
                     c += width
                 }
                 let meanG = VectorMath.sum(sumG) / Float(C), meanGX = VectorMath.sum(sumGX) / Float(C)
@@ -95,8 +99,18 @@ public enum LayerNorm {
                 }
             }
         }
-        // Parameter gradients: each thread owns a block of columns and walks all rows.
         let dwp = dWeight.pointer, dbp = dBias.pointer
+        if let pp {
+            for chunk in 0..<Parallel.threadCount {
+                let partialW = pp + chunk * 2 * C, partialB = partialW + C
+                for c in 0..<C {
+                    dwp[c] += partialW[c]
+                    dbp[c] += partialB[c]
+                }
+            }
+            return
+        }
+        // Without scratch: each thread owns a block of columns and walks all rows.
         let blocks = (C + width - 1) / width
         Parallel.forEachRange(blocks, grain: max(1, 65536 / max(R * width, 1))) { range in
             for block in range {
@@ -116,54 +130,4 @@ public enum LayerNorm {
 
     /// The shape of `backward`'s `partials` for rows of `columns`.
     public static func partialsShape(columns: Int) -> [Int] { [Parallel.threadCount, 2 * columns] }
-
-    private static func fusedBackward(_ dOut: Tensor, _ x: Tensor, weight: Tensor, mean: Tensor, rstd: Tensor,
-                                      dX: Tensor, dWeight: Tensor, dBias: Tensor, partials: Tensor) {
-        let C = x.columns, R = x.rows
-        checkShape(dOut.count == x.count && dX.count == x.count && dWeight.count == C && dBias.count == C
-                   && mean.count == R && rstd.count == R && partials.count >= Parallel.threadCount * 2 * C,
-                   "LayerNorm.backward", dOut.shape, x.shape, dX.shape, partials.shape)
-        partials.fill(0)
-        let gp = dOut.pointer, xp = x.pointer, wp = weight.pointer, mp = mean.pointer, sp = rstd.pointer
-        let dxp = dX.pointer, pp = partials.pointer
-        let width = FloatVector.scalarCount
-        Parallel.forEachChunk(R, grain: max(1, 8192 / max(C, 1))) { chunk, rows in
-            let partialW = pp + chunk * 2 * C, partialB = partialW + C
-            for r in rows {
-                let row = xp + r * C, gRow = gp + r * C, dxRow = dxp + r * C
-                let mu = mp[r], s = sp[r]
-                var sumG = FloatVector(), sumGX = FloatVector()
-                var c = 0
-                while c < C {
-                    let n = min(width, C - c)
-                    let upstream = VectorMath.load(gRow + c, count: n)
-                    let normalised = (VectorMath.load(row + c, count: n) - mu) * s
-                    let g = upstream * VectorMath.load(wp + c, count: n)
-                    sumG += g
-                    sumGX += g * normalised
-                    VectorMath.store(VectorMath.load(partialW + c, count: n) + upstream * normalised, partialW + c, count: n)
-                    VectorMath.store(VectorMath.load(partialB + c, count: n) + upstream, partialB + c, count: n)
-                    c += width
-                }
-                let meanG = VectorMath.sum(sumG) / Float(C), meanGX = VectorMath.sum(sumGX) / Float(C)
-                c = 0
-                while c < C {
-                    let n = min(width, C - c)
-                    let g = VectorMath.load(gRow + c, count: n) * VectorMath.load(wp + c, count: n)
-                    let normalised = (VectorMath.load(row + c, count: n) - mu) * s
-                    let d = s * (g - meanG - normalised * meanGX)
-                    VectorMath.store(VectorMath.load(dxRow + c, count: n) + d, dxRow + c, count: n)
-                    c += width
-                }
-            }
-        }
-        let dwp = dWeight.pointer, dbp = dBias.pointer
-        for chunk in 0..<Parallel.threadCount {
-            let partialW = pp + chunk * 2 * C, partialB = partialW + C
-            for c in 0..<C {
-                dwp[c] += partialW[c]
-                dbp[c] += partialB[c]
-            }
-        }
-    }
 }
