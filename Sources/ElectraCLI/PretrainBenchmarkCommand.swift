@@ -20,20 +20,11 @@ public struct PretrainBenchmarkCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Model size preset: small or base.")
-    var size: ModelSize = .small
-    @Option(help: "Sequences per update.")
-    var batch = 32
-    @Option(help: "Tokens per sequence.")
-    var length = 128
-    @Option(help: "Timed updates per round.")
-    var repeats = 3
-    @Option(help: "Interleaved rounds.")
-    var rounds = 2
-    @Option(help: "Python with torch and transformers (default: .venv-ref/bin/python if present; 'none' to skip).")
-    var python: String?
+    @OptionGroup var options: ModelBenchmarkOptions
 
     public func run() throws {
+        let (size, batch, length, repeats, rounds, python) =
+            (options.size, options.batch, options.length, options.repeats, options.rounds, options.python)
         let discriminator = size.config
         let generator = discriminator.generator(fraction: ElectraConfig.defaultGeneratorFraction(for: discriminator.hiddenSize))
         var randomness = RandomGenerator(seed: 0)

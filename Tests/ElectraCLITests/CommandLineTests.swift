@@ -44,16 +44,17 @@ import Testing
     }
 }
 
-@Suite("Command line: validation messages") struct ValidationMessageTests {
-    private func message(_ arguments: [String]) -> String {
-        do {
-            _ = try ElectraCommand.parseAsRoot(arguments)
-            return ""
-        } catch {
-            return ElectraCommand.message(for: error)
-        }
+/// The message `electra` prints for `arguments`, or "" when they parse and validate.
+private func message(_ arguments: [String]) -> String {
+    do {
+        _ = try ElectraCommand.parseAsRoot(arguments)
+        return ""
+    } catch {
+        return ElectraCommand.message(for: error)
     }
+}
 
+@Suite("Command line: validation messages") struct ValidationMessageTests {
     @Test func everySubcommandIsListed() {
         let help = ElectraCommand.helpMessage()
         for name in ["prepare", "pretrain", "export", "evaluate", "detect", "fill-mask", "inspect", "tokenize", "build-vocab",
@@ -88,15 +89,6 @@ import Testing
 }
 
 @Suite("Command line: SQuAD") struct SQuADCommandLineTests {
-    private func message(_ arguments: [String]) -> String {
-        do {
-            _ = try ElectraCommand.parseAsRoot(arguments)
-            return ""
-        } catch {
-            return ElectraCommand.message(for: error)
-        }
-    }
-
     @Test func finetuneAndPredictValidateTheirWindows() {
         #expect(message(["finetune", "squad", "--model", "/tmp", "--train", "/nonexistent.json", "--output", "/tmp/x"]).contains("--train"))
         #expect(message(["finetune", "squad", "--model", "/tmp", "--train", "/tmp", "--output", "/tmp/x", "--max-seq-length", "40",
