@@ -1,6 +1,7 @@
 // `electra build-vocab`: learns a WordPiece vocabulary from text files.
 
 import ArgumentParser
+import ElectraTensor
 import ElectraTokenizer
 import Foundation
 
@@ -63,7 +64,7 @@ public struct BuildVocabCommand: ParsableCommand {
             }
         }
         let tokens = trainer.train(words)
-        try AtomicFile.write(Data((tokens.joined(separator: "\n") + "\n").utf8), to: output)
+        try writeAtomically(Data((tokens.joined(separator: "\n") + "\n").utf8), to: output)
         print("build-vocab: \(tokens.count) tokens from \(words.distinctWords) distinct words "
               + "(\(String(format: "%.1f", Double(bytes) / 1e6)) MB) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s → \(output)")
         if tokens.count < size {

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Electra
 import ElectraNN
+import ElectraTensor
 import Foundation
 
 public struct DetectCommand: ParsableCommand {

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Electra
 import ElectraData
+import ElectraTensor
 import Foundation
 
 public struct PredictCommand: ParsableCommand {

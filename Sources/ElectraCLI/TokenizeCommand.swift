@@ -1,6 +1,7 @@
 // `electra tokenize`: text to WordPiece ids, one JSON object per input line.
 
 import ArgumentParser
+import ElectraTensor
 import ElectraTokenizer
 import Foundation
 

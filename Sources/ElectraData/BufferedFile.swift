@@ -179,17 +179,3 @@ func replaceFile(_ path: String, with temporary: String) throws {
         close(descriptor)
     }
 }
-
-/// Writes `bytes` to `path` by way of `path.tmp`, synced and renamed.
-func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
-    let temporary = path + ".tmp"
-    let output = try BufferedOutputFile(path: temporary, bufferSize: max(4096, bytes.count))
-    do {
-        try output.write(bytes)
-        try output.syncAndClose()
-        try replaceFile(path, with: temporary)
-    } catch {
-        unlink(temporary)
-        throw error
-    }
-}

@@ -144,7 +144,7 @@ public struct CorpusPreparer {
                                        options: options, inputs: files, summary: summary)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try writeFileAtomically(Array(try encoder.encode(manifest)) + [0x0A], to: base + "manifest.json")
+        try writeAtomically(try encoder.encode(manifest) + [0x0A], to: base + "manifest.json")
         return summary
     }
 

@@ -15,12 +15,12 @@ extension SafetensorsFile {
         var offset = 0
         var parts: [String] = []
         if !metadata.isEmpty {
-            let entries = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
+            let entries = metadata.sorted { $0.key < $1.key }.map { "\(JSONText.quote($0.key)):\(JSONText.quote($0.value))" }
             parts.append("\"__metadata__\":{\(entries.joined(separator: ","))}")
         }
         for (name, tensor) in sorted {
             let bytes = tensor.count * dtype.size
-            parts.append("\(jsonString(name)):{\"dtype\":\"\(dtype.rawValue)\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],"
+            parts.append("\(JSONText.quote(name)):{\"dtype\":\"\(dtype.rawValue)\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],"
                          + "\"data_offsets\":[\(offset),\(offset + bytes)]}")
             offset += bytes
         }
@@ -77,38 +77,5 @@ extension SafetensorsFile {
         if value.isNaN { return UInt16(bits >> 16) | 0x0040 }
         let rounding = 0x7FFF + ((bits >> 16) & 1)
         return UInt16((bits &+ rounding) >> 16)
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
-}
-
-/// Writes `data` to `path` through a temporary file that is synced and renamed into place.
-public func writeAtomically(_ data: Data, to path: String) throws {
-    let temporary = path + ".tmp"
-    guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-        throw SafetensorsError.unreadable(path: temporary, reason: "cannot create it; check that the folder exists and is writable")
-    }
-    do {
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-        try handle.write(contentsOf: data)
-        try handle.synchronize()
-        try handle.close()
-    } catch {
-        try? FileManager.default.removeItem(atPath: temporary)
-        throw SafetensorsError.unreadable(path: temporary, reason: "writing failed (\(error.localizedDescription)); is the disk full?")
-    }
-    guard rename(temporary, path) == 0 else {
-        throw SafetensorsError.unreadable(path: path, reason: "cannot rename \(temporary) into place: \(String(cString: strerror(errno)))")
     }
 }

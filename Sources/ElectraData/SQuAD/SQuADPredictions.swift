@@ -2,6 +2,7 @@
 // read: predictions.json, nbest_predictions.json and (SQuAD 2.0) null_odds.json, written as
 // Python's `json.dumps(…, indent=4)` writes them, each atomically.
 
+import ElectraTensor
 import Foundation
 
 /// Answers for a list of questions, with their n-best lists and (SQuAD 2.0) null odds.
@@ -113,33 +114,8 @@ public struct SQuADPredictions: Sendable {
         if let nullOdds = nullOddsJSON { files.append(("null_odds.json", nullOdds)) }
         return try files.map { name, text in
             let path = (directory as NSString).appendingPathComponent(name)
-            try Self.writeAtomically(text, to: path)
+            try writeAtomically(Data(text.utf8), to: path)
             return path
-        }
-    }
-
-    /// Writes `text` to `path` through a synced temporary file in the same folder and a rename, so
-    /// that a crash never leaves a partial file under the final name.
-    static func writeAtomically(_ text: String, to path: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        do {
-            guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-                throw SQuADError.notWritable(path: temporary, reason: "cannot create the file")
-            }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            defer { try? handle.close() }
-            try handle.write(contentsOf: Data(text.utf8))
-            try handle.synchronize()
-        } catch let error as SQuADError {
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw SQuADError.notWritable(path: path, reason: error.localizedDescription)
-        }
-        if rename(temporary, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw SQuADError.notWritable(path: path, reason: reason)
         }
     }
 }
