@@ -1,10 +1,42 @@
 """Helpers shared by the fixture scripts (make_*_fixtures.py): collecting tensors and writing
 safetensors files whose bytes do not change from run to run."""
+import hashlib
 import json
+import os
 import struct
 
 import torch
 from safetensors.torch import save_file
+
+
+# Every fixture stays under 5 MB, the size the repository allows for one file.
+MAX_FIXTURE_BYTES = 5_000_000
+
+# The tiny ELECTRA the model and pretraining fixtures build (vocabulary and generator sizes vary).
+TINY_ELECTRA = dict(
+    vocab_size=30522,
+    embedding_size=16,
+    hidden_size=32,
+    num_hidden_layers=2,
+    num_attention_heads=4,
+    intermediate_size=64,
+    max_position_embeddings=64,
+    type_vocab_size=2,
+    hidden_act="gelu",
+    layer_norm_eps=1e-12,
+    initializer_range=0.02,
+    pad_token_id=0,
+)
+
+
+def seed_torch(seed):
+    """Seeds torch and fixes what its float32 results depend on: one thread, float32 by default."""
+    torch.manual_seed(seed)
+    torch.set_num_threads(1)
+    torch.set_default_dtype(torch.float32)
+    import transformers
+
+    transformers.logging.set_verbosity_error()
 
 
 class TensorCollector:
@@ -52,4 +84,21 @@ def load_verified(tensors, path):
     assert set(loaded) == set(tensors), f"{path}: names differ after saving"
     for name in loaded:
         assert torch.equal(loaded[name], tensors[name]), f"{path}: {name} differs after saving"
+    return loaded
+
+
+def write_fixture(tensors, path, metadata, max_bytes=MAX_FIXTURE_BYTES):
+    """Saves ``tensors`` to ``path``, checks the file reads back whole and small, prints its size and
+    digest, and returns what it read."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    save(tensors, path, metadata)
+    loaded = load_verified(tensors, path)
+    for name, t in loaded.items():
+        assert t.dtype in (torch.float32, torch.int64), name
+    size = os.path.getsize(path)
+    assert size < max_bytes, f"{path} is {size} bytes, over {max_bytes}"
+    with open(path, "rb") as fh:
+        digest = hashlib.sha256(fh.read()).hexdigest()
+    repo_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    print(f"{os.path.relpath(path, repo_root)}  {size} bytes  sha256:{digest}  {len(loaded)} tensors")
     return loaded

@@ -31,15 +31,13 @@ import os
 import torch
 import torch.nn.functional as F
 import transformers
-from fixture_common import TensorCollector, load_verified, save
+from fixture_common import TensorCollector, seed_torch, write_fixture
 
 SEED = 20261126
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_PATH = os.path.join(REPO_ROOT, "Tests", "Fixtures", "kernels.safetensors")
 
-torch.manual_seed(SEED)
-torch.set_num_threads(1)
-torch.set_default_dtype(torch.float32)
+seed_torch(SEED)
 
 _collector = TensorCollector()
 tensors = _collector.tensors
@@ -276,21 +274,14 @@ for i, (t, lf, p) in enumerate(zip(gts, leaves, params)):
 put("global_norm.norm", norm.reshape(1))
 
 # Save
-os.makedirs(os.path.dirname(OUT_PATH), exist_ok=True)
 metadata = {
     "torch_version": torch.__version__,
     "transformers_version": transformers.__version__,
     "seed": str(SEED),
     "generator": "scripts/make_fixtures.py",
 }
-save(tensors, OUT_PATH, metadata)
-
-# Verify by reloading and print a summary
-loaded = load_verified(tensors, OUT_PATH)
+loaded = write_fixture(tensors, OUT_PATH, metadata, max_bytes=200 * 1024)
 for name in sorted(loaded):
     t = loaded[name]
     print(f"{name:32s} {str(t.dtype).replace('torch.', ''):8s} {list(t.shape)}")
-size = os.path.getsize(OUT_PATH)
-print(f"\n{len(loaded)} tensors -> {os.path.relpath(OUT_PATH, REPO_ROOT)} ({size} bytes)")
 print("metadata:", metadata)
-assert size < 200 * 1024

@@ -76,7 +76,7 @@ import safetensors
 import torch
 import transformers
 from safetensors import safe_open
-from fixture_common import TensorCollector, canonicalize_metadata_order, load_verified, save
+from fixture_common import TINY_ELECTRA, TensorCollector, canonicalize_metadata_order, seed_torch, write_fixture
 from transformers import ElectraConfig, ElectraForMaskedLM, ElectraForPreTraining
 
 SEED = 20261126
@@ -94,25 +94,9 @@ LAYERNORM_STD = 0.1
 B, T = 2, 12
 PAD, UNK, CLS, SEP, MASK = 0, 100, 101, 102, 103
 
-torch.manual_seed(SEED)
-torch.set_num_threads(1)
-torch.set_default_dtype(torch.float32)
-transformers.logging.set_verbosity_error()
+seed_torch(SEED)
 
-COMMON = dict(
-    vocab_size=30522,
-    embedding_size=16,
-    hidden_size=32,
-    num_hidden_layers=2,
-    num_attention_heads=4,
-    intermediate_size=64,
-    max_position_embeddings=64,
-    type_vocab_size=2,
-    hidden_act="gelu",
-    layer_norm_eps=1e-12,
-    initializer_range=0.02,
-    pad_token_id=PAD,
-)
+COMMON = TINY_ELECTRA
 DISC_CONFIG = ElectraConfig(**COMMON)
 GEN_CONFIG = ElectraConfig(**{**COMMON, "hidden_size": 16, "num_attention_heads": 2, "intermediate_size": 32})
 
@@ -294,11 +278,7 @@ metadata = {
     "disc.bce_loss": "ElectraForPreTraining loss with labels disc.labels and attention_mask (mean over real tokens)",
 }
 parity_path = os.path.join(OUT_DIR, "parity.safetensors")
-save(tensors, parity_path, metadata)
-
-# ---------------------------------------------------------------------------
-# Verify and summarize
-loaded = load_verified(tensors, parity_path)
+loaded = write_fixture(tensors, parity_path, metadata)
 
 for sub, model in (("discriminator", disc), ("generator", generator)):
     d = os.path.join(OUT_DIR, sub)

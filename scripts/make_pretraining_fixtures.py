@@ -92,7 +92,6 @@ Output is byte-for-byte deterministic for a given torch/transformers version
 (the versions are recorded in the file's metadata).
 """
 
-import hashlib
 import json
 import os
 
@@ -101,7 +100,7 @@ import safetensors
 import torch
 import torch.nn.functional as F
 import transformers
-from fixture_common import TensorCollector, load_verified, save
+from fixture_common import TINY_ELECTRA, TensorCollector, seed_torch, write_fixture
 from transformers import ElectraConfig, ElectraForMaskedLM, ElectraForPreTraining
 
 SEED = 20261126
@@ -132,25 +131,9 @@ B, T = 2, 12
 PAD, UNK, CLS, SEP, MASK = 0, 100, 101, 102, 103
 SHARED_PREFIX = "electra.embeddings."
 
-torch.manual_seed(SEED)
-torch.set_num_threads(1)
-torch.set_default_dtype(torch.float32)
-transformers.logging.set_verbosity_error()
+seed_torch(SEED)
 
-COMMON = dict(
-    vocab_size=16384,
-    embedding_size=16,
-    hidden_size=32,
-    num_hidden_layers=2,
-    num_attention_heads=4,
-    intermediate_size=64,
-    max_position_embeddings=64,
-    type_vocab_size=2,
-    hidden_act="gelu",
-    layer_norm_eps=1e-12,
-    initializer_range=0.02,
-    pad_token_id=PAD,
-)
+COMMON = {**TINY_ELECTRA, "vocab_size": 16384}
 DISC_CONFIG = ElectraConfig(**COMMON)
 GEN_CONFIG = ElectraConfig(**{**COMMON, "hidden_size": 8, "num_attention_heads": 1, "intermediate_size": 32})
 V = COMMON["vocab_size"]
@@ -382,21 +365,8 @@ metadata = {
              "r = ||w||/||u|| if both > 0 else 1, r = 1 for LayerNorm/bias (skip adaptive); "
              "lamb.<group>.<name> = float32(w - lr*r*u)"),
 }
-os.makedirs(OUT_DIR, exist_ok=True)
-save(tensors, OUT_PATH, metadata)
-
-# ---------------------------------------------------------------------------
-# Verify and summarize
-loaded = load_verified(tensors, OUT_PATH)
-for name in sorted(loaded):
-    assert loaded[name].dtype in (torch.float32, torch.int64), name
-
-size = os.path.getsize(OUT_PATH)
-with open(OUT_PATH, "rb") as fh:
-    digest = hashlib.sha256(fh.read()).hexdigest()
-print(f"{os.path.relpath(OUT_PATH, REPO_ROOT)}  {size} bytes  sha256:{digest}")
+loaded = write_fixture(tensors, OUT_PATH, metadata)
 print(f"{len(loaded)} tensors: {len(disc_params)} disc params, {len(gen_params)} gen params")
 print("mlm_loss", loaded["mlm_loss"].item(), "disc_loss", loaded["disc_loss"].item(),
       "total_loss", loaded["total_loss"].item())
 print("global_grad_norm", global_norm, "clip factor", clip)
-assert size < 8 * 1024 * 1024

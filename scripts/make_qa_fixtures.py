@@ -99,14 +99,13 @@ Output is byte-for-byte deterministic for a given torch/transformers version
 (the versions are recorded in the file's metadata).
 """
 
-import hashlib
 import os
 
 import safetensors
 import torch
 import torch.nn.functional as F
 import transformers
-from fixture_common import TensorCollector, load_verified, save
+from fixture_common import TensorCollector, seed_torch, write_fixture
 from torch import nn
 from transformers import ElectraConfig, ElectraForQuestionAnswering, XLNetConfig
 from transformers.modeling_outputs import BaseModelOutput
@@ -131,10 +130,7 @@ WEIGHT_STD = 0.3
 BIAS_STD = 0.1
 LAYERNORM_STD = 0.1
 
-torch.manual_seed(SEED)
-torch.set_num_threads(1)
-torch.set_default_dtype(torch.float32)
-transformers.logging.set_verbosity_error()
+seed_torch(SEED)
 
 
 # ---------------------------------------------------------------------------
@@ -436,20 +432,7 @@ metadata = {
     "qa": ("transformers ElectraForQuestionAnswering head: start/end = (hidden @ W.T + b)[..., 0/1], no p_mask; "
            "qa.loss = (CE(start) + CE(end)) / 2, positions clamped to [0,T], ignore_index T"),
 }
-os.makedirs(OUT_DIR, exist_ok=True)
-save(tensors, OUT_PATH, metadata)
-
-# ---------------------------------------------------------------------------
-# Verify and summarize
-loaded = load_verified(tensors, OUT_PATH)
-for name in sorted(loaded):
-    assert loaded[name].dtype in (torch.float32, torch.int64), name
-
-size = os.path.getsize(OUT_PATH)
-with open(OUT_PATH, "rb") as fh:
-    digest = hashlib.sha256(fh.read()).hexdigest()
-assert size < 2 * 1024 * 1024
-print(f"{os.path.relpath(OUT_PATH, REPO_ROOT)}  {size} bytes  sha256:{digest}  {len(loaded)} tensors")
+loaded = write_fixture(tensors, OUT_PATH, metadata, max_bytes=2 * 1024 * 1024)
 for name in sorted(loaded):
     print(f"  {name:40s} {str(loaded[name].dtype):14s} {list(loaded[name].shape)}")
 torch.set_printoptions(precision=6, sci_mode=False)
