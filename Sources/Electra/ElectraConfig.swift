@@ -154,13 +154,26 @@ extension ElectraConfig {
         return c
     }
 
-    /// The generator for this discriminator, `fraction` of its hidden size, as Google's
-    /// `get_generator_config` builds it: hidden = round(H · fraction), intermediate = 4 · hidden,
-    /// heads = max(1, hidden / 64); embeddings and depth unchanged (the two networks share embeddings).
-    /// The paper uses 1/4 for Small; NVIDIA trains Base and Large with 1/3.
-    public func generator(fraction: Double, rounding: FloatingPointRoundingRule = .toNearestOrEven) -> ElectraConfig {
+    /// How a generator's width follows from the discriminator's.
+    public enum GeneratorSizing: String, Codable, Sendable, CaseIterable {
+        /// NVIDIA's TF2 `modeling.py`, `get_generator_config`: `round(H · fraction)` rounded up to a
+        /// multiple of 64, the attention head size ("To keep hidden size divisble by 64").
+        case nvidia
+        /// Google's `run_pretraining.py`, `get_generator_config`: `round(H · fraction)` as it is.
+        case google
+    }
+
+    /// The generator for this discriminator, `fraction` of its hidden size, as the references'
+    /// `get_generator_config` builds it: hidden = round(H · fraction) (NVIDIA then rounds up to a
+    /// multiple of 64), intermediate = 4 · hidden, heads = max(1, hidden / 64); embeddings and depth
+    /// unchanged (the two networks share embeddings). For ELECTRA-large at 1/3, NVIDIA's rule gives
+    /// hidden 384, 6 heads, FFN 1536; Google's gives 341, which no head count divides: there (and only
+    /// where hidden / 64 heads do not divide the width) the head count is lowered until it does,
+    /// where Google's TensorFlow would refuse the configuration.
+    public func generator(fraction: Double, sizing: GeneratorSizing = .nvidia) -> ElectraConfig {
         var c = self
-        c.hiddenSize = max(1, Int((Double(hiddenSize) * fraction).rounded(rounding)))
+        c.hiddenSize = max(1, Int((Double(hiddenSize) * fraction).rounded(.toNearestOrEven)))
+        if sizing == .nvidia && c.hiddenSize % 64 != 0 { c.hiddenSize += 64 - c.hiddenSize % 64 }
         c.intermediateSize = 4 * c.hiddenSize
         c.numAttentionHeads = max(1, c.hiddenSize / 64)
         while c.hiddenSize % c.numAttentionHeads != 0 { c.numAttentionHeads -= 1 }

@@ -13,11 +13,19 @@ public struct PretrainCommand: ParsableCommand {
         commandName: "pretrain",
         abstract: "Pretrain an ELECTRA generator and discriminator on shards made by `electra prepare`.",
         discussion: """
-            Defaults follow NVIDIA's recipe: LAMB (β1 0.878, β2 0.974, ε 1e-6, weight decay 0.01 without \
-            LayerNorm and biases, skip adaptive), gradient clipping at 1.0, linear warmup then polynomial \
-            decay with power 0.5 to 0, discriminator weight 50, generator 1/4 of the hidden size for small \
-            and 1/3 for base and large. Google's recipe: --optimizer adamw --decay-power 1.
-            Phase 2 (sequence length 512) starts a new schedule from a phase-1 checkpoint:
+            --recipe nvidia (the default) is NVIDIA's ELECTRA for TensorFlow2: LAMB (β1 0.878, β2 0.974, \
+            ε 1e-6, weight decay 0.01 without LayerNorm and biases, skip adaptive, bias correction), peak \
+            learning rate 6e-3 (4e-3 in phase 2), warmup for a fifth of the updates then decay with power \
+            0.5 to 0, generator 1/4 of the hidden size for small and 1/3 for base and large, rounded up \
+            to a multiple of 64. --recipe google is Google's original: AdamW without bias correction \
+            (β 0.9/0.999), learning rate 5e-4 for small and 2e-4 for base and large, linear decay over \
+            all updates times a warmup factor over the first hundredth, generator 1/4 (1/3 for base), \
+            mask probability 0.25 for large. Both clip gradients at a global norm of 1.0 as \
+            tf.clip_by_global_norm and weigh the discriminator loss by 50. Options given explicitly \
+            override the recipe.
+            Phase 2 (sequence length 512) starts a new schedule from a phase-1 checkpoint, with its \
+            weights and, as NVIDIA restores them, its optimizer moments (--fresh-optimizer starts them \
+            at zero); the model configuration and vocabulary are the checkpoint's:
               electra pretrain --phase2 --init-from RUN/checkpoints/ckpt-010000 --max-seq-length 512 …
             """
     )
@@ -26,7 +34,9 @@ public struct PretrainCommand: ParsableCommand {
     var modelSize: ModelSize = .small
     @Option(help: "A discriminator config.json instead of a preset.")
     var config: String?
-    @Option(help: "Generator hidden size as a fraction of the discriminator's (default 1/4 for small, 1/3 otherwise).")
+    @Option(help: "nvidia or google: whose hyper-parameters the options below default to.")
+    var recipe: PretrainingRecipe = .nvidia
+    @Option(help: "Generator hidden size as a fraction of the discriminator's (default: the recipe's).")
     var generatorFraction: Double?
     @Option(help: "Shards made by `electra prepare`.")
     var data: String
@@ -42,23 +52,25 @@ public struct PretrainCommand: ParsableCommand {
     var accumulation = 1
     @Option(help: "Updates in this phase.")
     var steps = 1000
-    @Option(help: "Warmup updates (default: 10% of --steps).")
+    @Option(help: "Warmup updates (default: the recipe's share of --steps, NVIDIA 1/5, Google 1/100).")
     var warmupSteps: Int?
-    @Option(help: "Peak learning rate (default: 6e-3 with LAMB as NVIDIA, 5e-4 with AdamW as Google's small).")
+    @Option(help: "Peak learning rate (default: the recipe's).")
     var learningRate: Float?
     @Option(help: "Learning rate at the end of the decay.")
     var endLearningRate: Float = 0
-    @Option(help: "Power of the polynomial decay (NVIDIA 0.5, Google 1).")
-    var decayPower: Float = 0.5
-    @Option(help: "lamb or adamw.")
-    var optimizer: OptimizerKind = .lamb
-    @Flag(inversion: .prefixedNo, help: "LAMB: leave LayerNorm parameters and biases out of the trust ratio (NVIDIA's setting).")
-    var skipAdaptive = true
+    @Option(help: "Power of the polynomial decay (default: the recipe's, NVIDIA 0.5, Google 1).")
+    var decayPower: Float?
+    @Option(help: "lamb or adamw (default: the recipe's, NVIDIA lamb, Google adamw).")
+    var optimizer: OptimizerKind?
+    @Flag(inversion: .prefixedNo, help: "LAMB: leave LayerNorm parameters and biases out of the trust ratio (default: on, NVIDIA's setting).")
+    var skipAdaptive: Bool?
+    @Flag(help: "Phase 2: start the optimizer moments at zero instead of continuing the --init-from checkpoint's.")
+    var freshOptimizer = false
     @Option(help: "Weight of the discriminator loss.")
     var discriminatorWeight: Float = 50
     @Option(help: "Seed for initialisation, data order, masking, dropout and sampling.")
     var seed: UInt64 = 12439
-    @Option(help: "Save a checkpoint every this many updates.")
+    @Option(help: "Save a checkpoint every this many updates (0: only at the end).")
     var checkpointEvery = 500
     @Option(help: "Checkpoints to keep.")
     var keep = 3
@@ -77,6 +89,16 @@ public struct PretrainCommand: ParsableCommand {
 
     public func validate() throws {
         guard batchSize >= 1, accumulation >= 1, steps >= 1 else { throw ValidationError("--batch-size, --accumulation and --steps must be at least 1") }
+        guard logEvery >= 1 else { throw ValidationError("--log-every must be at least 1") }
+        guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be 0 (only at the end) or more") }
+        guard keep >= 1 else { throw ValidationError("--keep must be at least 1") }
+        if let warmupSteps, warmupSteps < 0 { throw ValidationError("--warmup-steps must not be negative") }
+        if let stopAfter, stopAfter < 1 { throw ValidationError("--stop-after must be at least 1") }
+        if let generatorFraction, !(generatorFraction > 0 && generatorFraction <= 1) {
+            throw ValidationError("--generator-fraction must be in (0, 1]")
+        }
+        if let learningRate, !(learningRate.isFinite && learningRate > 0) { throw ValidationError("--learning-rate must be a positive number") }
+        if freshOptimizer && initFrom == nil { throw ValidationError("--fresh-optimizer goes with --init-from") }
         guard [128, 256, 512].contains(maxSeqLength) || (8...4096).contains(maxSeqLength) else {
             throw ValidationError("--max-seq-length must be between 8 and 4096 (128 in phase 1, 512 in phase 2)")
         }
@@ -88,29 +110,45 @@ public struct PretrainCommand: ParsableCommand {
     }
 
     public func run() throws {
-        var discriminator = try config.map { try ElectraConfig(contentsOf: $0) } ?? modelSize.config
+        // Phase 2 continues the phase-1 networks: their configurations and vocabulary come with them.
+        let initial = try initFrom.map { try Pretrainer.readState(checkpoint: $0).settings }
+        var discriminator = try initial?.discriminator ?? config.map { try ElectraConfig(contentsOf: $0) } ?? modelSize.config
         discriminator.architectures = ["ElectraForPreTraining"]
-        let fraction = generatorFraction ?? ElectraConfig.defaultGeneratorFraction(for: discriminator.hiddenSize)
-        let generator = discriminator.generator(fraction: fraction)
-        let rate = learningRate ?? (optimizer == .lamb ? 6e-3 : 5e-4)
-        let warmup = warmupSteps ?? max(1, steps / 10)
+        let hidden = discriminator.hiddenSize
+        let generator = initial?.generator
+            ?? discriminator.generator(fraction: generatorFraction ?? recipe.generatorFraction(hiddenSize: hidden),
+                                       sizing: recipe.generatorSizing)
+        let phase = phase2 ? 2 : 1
+        let kind = optimizer ?? recipe.optimizer.kind
+        var optimizerSettings = recipe.optimizer
+        if kind != optimizerSettings.kind {   // the recipe's other optimizer: same betas, the references' bias correction
+            optimizerSettings.kind = kind
+            optimizerSettings.biasCorrection = recipe == .nvidia || kind == .lamb
+        }
+        optimizerSettings.skipAdaptive = skipAdaptive ?? (kind == .lamb)
         var settings = PretrainingSettings(
             discriminator: discriminator, generator: generator,
-            schedule: LearningRateSchedule(peak: rate, warmupSteps: warmup, totalSteps: steps, power: decayPower, end: endLearningRate),
+            schedule: LearningRateSchedule(peak: learningRate ?? recipe.learningRate(hiddenSize: hidden, phase: phase),
+                                           warmupSteps: warmupSteps ?? recipe.warmupSteps(steps: steps), totalSteps: steps,
+                                           power: decayPower ?? recipe.decayPower, end: endLearningRate, kind: recipe.scheduleKind),
             batchSize: batchSize, maxSequenceLength: maxSeqLength, steps: steps, seed: seed, checkpointEvery: checkpointEvery,
-            data: data, vocabulary: vocab ?? Vocabulary.bundledPath())
-        settings.optimizer = optimizer == .lamb ? .nvidiaLAMB : .googleAdamW
-        settings.optimizer.skipAdaptive = skipAdaptive
+            data: data, vocabulary: initial?.vocabulary ?? vocab ?? Vocabulary.bundledPath())
+        if let initial { settings.lowercase = initial.lowercase }
+        settings.recipe = recipe
+        settings.optimizer = optimizerSettings
         settings.objective.discriminatorWeight = discriminatorWeight
+        settings.objective.masking.probability = initial?.objective.masking.probability ?? recipe.maskProbability(hiddenSize: hidden)
         settings.accumulation = accumulation
         settings.keepCheckpoints = keep
         settings.logEvery = logEvery
-        settings.phase = phase2 ? 2 : 1
-        let trainer = try Pretrainer(settings: settings, run: output, resume: resume, initFrom: initFrom)
+        settings.phase = phase
+        let trainer = try Pretrainer(settings: settings, run: output, resume: resume, initFrom: initFrom,
+                                     continueMoments: !freshOptimizer)
         let s = trainer.settings
         Console.line("pretraining ELECTRA (phase \(s.phase)): discriminator hidden \(s.discriminator.hiddenSize) × \(s.discriminator.numHiddenLayers) layers, "
               + "generator hidden \(s.generator.hiddenSize), \(trainer.model.parameters.parameterCount.formatted()) parameters; "
-              + "\(s.sequencesPerStep) sequences of \(s.maxSequenceLength) per update, \(s.steps) updates, \(s.optimizer.kind.rawValue) peak \(s.schedule.peak)")
+              + "\(s.sequencesPerStep) sequences of \(s.maxSequenceLength) per update, \(s.steps) updates (\(s.schedule.warmupSteps) warmup), "
+              + "\(s.recipe?.rawValue ?? "custom") recipe: \(s.optimizer.kind.rawValue) peak \(s.schedule.peak)")
         if resume {
             Console.line("resuming at update \(trainer.completed) with the run's saved settings (\(output)/settings.json); "
                          + "options given now other than --output and --stop-after are not used")
@@ -147,3 +185,4 @@ public struct PretrainCommand: ParsableCommand {
 }
 
 extension OptimizerKind: ExpressibleByArgument {}
+extension PretrainingRecipe: ExpressibleByArgument {}

@@ -20,21 +20,40 @@ public struct OptimizerSettings: Codable, Equatable, Sendable {
     public var weightDecay: Float
     /// LAMB: leave LayerNorm parameters and biases out of the trust ratio (NVIDIA's `--skip_adaptive`).
     public var skipAdaptive: Bool
+    /// Divide the moments by `1 − βᵗ` (Adam's bias correction). NVIDIA's LAMB and AdamW and PyTorch's
+    /// AdamW do; Google's `AdamWeightDecayOptimizer` does not (model/optimization.py, `_apply_gradients`:
+    /// `update = next_m / (tf.sqrt(next_v) + self.epsilon)`).
+    public var biasCorrection: Bool
 
     public init(kind: OptimizerKind, beta1: Float, beta2: Float, epsilon: Float = 1e-6, weightDecay: Float = 0.01,
-                skipAdaptive: Bool = true) {
+                skipAdaptive: Bool = true, biasCorrection: Bool = true) {
         self.kind = kind
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
         self.weightDecay = weightDecay
         self.skipAdaptive = skipAdaptive
+        self.biasCorrection = biasCorrection
     }
 
-    /// NVIDIA's ELECTRA pretraining: LAMB, β1 0.878, β2 0.974, ε 1e-6, weight decay 0.01, skip adaptive.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(kind: try c.decode(OptimizerKind.self, forKey: .kind), beta1: try c.decode(Float.self, forKey: .beta1),
+                  beta2: try c.decode(Float.self, forKey: .beta2), epsilon: try c.decode(Float.self, forKey: .epsilon),
+                  weightDecay: try c.decode(Float.self, forKey: .weightDecay),
+                  skipAdaptive: try c.decode(Bool.self, forKey: .skipAdaptive),
+                  biasCorrection: try c.decodeIfPresent(Bool.self, forKey: .biasCorrection) ?? true)
+    }
+
+    /// NVIDIA's ELECTRA pretraining: LAMB, β1 0.878, β2 0.974, ε 1e-6, weight decay 0.01, skip adaptive,
+    /// bias correction (run_pretraining.py defaults; optimization.py `LAMB`).
     public static let nvidiaLAMB = OptimizerSettings(kind: .lamb, beta1: 0.878, beta2: 0.974)
-    /// Google's ELECTRA: AdamW, β1 0.9, β2 0.999, ε 1e-6, weight decay 0.01.
-    public static let googleAdamW = OptimizerSettings(kind: .adamw, beta1: 0.9, beta2: 0.999, skipAdaptive: false)
+    /// Google's ELECTRA pretraining: `AdamWeightDecayOptimizer`, β1 0.9, β2 0.999, ε 1e-6, weight decay
+    /// 0.01, no bias correction (model/optimization.py, `create_optimizer`).
+    public static let googleAdamW = OptimizerSettings(kind: .adamw, beta1: 0.9, beta2: 0.999, skipAdaptive: false,
+                                                      biasCorrection: false)
+    /// AdamW with bias correction, as PyTorch's `torch.optim.AdamW` and NVIDIA's fine-tuning use it.
+    public static let adamW = OptimizerSettings(kind: .adamw, beta1: 0.9, beta2: 0.999, skipAdaptive: false)
 
     /// Whether weight decay applies to a parameter: not to LayerNorm parameters or biases.
     public static func decays(_ name: String) -> Bool {
@@ -66,8 +85,8 @@ public final class Optimizer {
         precondition(gradients.entries == parameters.entries, "Optimizer.update: gradient layout differs from the parameters'")
         step += 1
         let s = settings
-        let correction1 = 1 - Float(pow(Double(s.beta1), Double(step)))
-        let correction2 = 1 - Float(pow(Double(s.beta2), Double(step)))
+        let correction1 = s.biasCorrection ? 1 - Float(pow(Double(s.beta1), Double(step))) : 1
+        let correction2 = s.biasCorrection ? 1 - Float(pow(Double(s.beta2), Double(step))) : 1
         let entries = parameters.entries
         let scales = rateScale
         let work = UnsafeSendable((parameters, gradients, firstMoments, secondMoments))

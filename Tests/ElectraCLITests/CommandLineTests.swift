@@ -68,6 +68,11 @@ private func message(_ arguments: [String]) -> String {
         #expect(message(["pretrain", "--data", "/tmp", "--output", "/tmp/x", "--phase2"]).contains("--init-from"))
         #expect(message(["pretrain", "--data", "/tmp", "--output", "/tmp/x", "--batch-size", "0"]).contains("at least 1"))
         #expect(message(["pretrain", "--data", "/tmp", "--output", "/tmp/x", "--optimizer", "sgd"]).contains("lamb"))
+        #expect(message(["pretrain", "--data", "/tmp", "--output", "/tmp/x", "--log-every", "0"]).contains("--log-every must be at least 1"))
+        #expect(message(["pretrain", "--data", "/tmp", "--output", "/tmp/x", "--checkpoint-every", "-1"]).contains("--checkpoint-every"))
+        #expect(message(["pretrain", "--data", "/tmp", "--output", "/tmp/x", "--checkpoint-every", "0"]) == "")
+        #expect(message(["pretrain", "--data", "/tmp", "--output", "/tmp/x", "--recipe", "bert"]).contains("nvidia"))
+        #expect(message(["pretrain", "--data", "/tmp", "--output", "/tmp/x", "--fresh-optimizer"]).contains("--init-from"))
     }
 
     @Test func fillMaskNeedsAMask() {

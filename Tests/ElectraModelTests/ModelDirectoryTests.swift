@@ -43,7 +43,7 @@ private func temporaryDirectory(_ name: String) -> String {
         tensors.append(("expected_logits", loaded.logits(inputs.batch, workspace).reshaped([inputs.batch.batch, inputs.batch.length]).clone()))
         try SafetensorsFile.write(tensors, to: root + "/discriminator-inputs.safetensors")
         // Generator (embedding size = hidden size: no embeddings_project).
-        var generatorConfig = config.generator(fraction: 0.5)
+        var generatorConfig = config.generator(fraction: 0.5, sizing: .google)
         generatorConfig.embeddingSize = generatorConfig.hiddenSize
         let generatorStore = ParameterStore(layout: ElectraGenerator.layout(generatorConfig))
         randomize(generatorStore, seed: 79, scale: 0.2)

@@ -27,7 +27,7 @@ func tinySettings(steps: Int, run: String) -> PretrainingSettings {
     var d = ElectraConfig()
     (d.embeddingSize, d.hiddenSize, d.numHiddenLayers, d.numAttentionHeads, d.intermediateSize) = (32, 64, 2, 2, 128)
     d.maxPositionEmbeddings = 64
-    let g = d.generator(fraction: 0.5)
+    let g = d.generator(fraction: 0.5, sizing: .google)
     var settings = PretrainingSettings(discriminator: d, generator: g,
                                        schedule: LearningRateSchedule(peak: 2e-3, warmupSteps: 5, totalSteps: steps, power: 1),
                                        batchSize: 16, maxSequenceLength: 64, steps: steps, seed: 7, checkpointEvery: 1000,
@@ -114,8 +114,10 @@ func temporaryRun(_ name: String) -> String {
         }
     }
 
-    /// Kills `electra pretrain` with SIGKILL at several moments while it saves a checkpoint every
-    /// step; the newest complete checkpoint must always load.
+    /// Kills `electra pretrain` with SIGKILL at many moments while it saves a checkpoint every step;
+    /// the newest complete checkpoint must always load and resume. A kill counts as landing inside a
+    /// save when it leaves a half-written `ckpt-NNNNNN.tmp` folder or a renamed checkpoint that
+    /// `latest` does not name yet; the test fails unless at least two kills landed so.
     @Test func killDuringSavesLeavesALoadableCheckpoint() throws {
         #if DEBUG
         let configuration = "debug"
@@ -128,24 +130,39 @@ func temporaryRun(_ name: String) -> String {
             Issue.record("\(binary) is not built; run the tests through scripts/test.sh")
             return
         }
-        for delay in [2.0, 3.1, 4.3] {
+        var insideSaves = 0, attempts = 0
+        while insideSaves < 2 && attempts < 16 {
+            attempts += 1
             let run = temporaryRun("kill")
             let process = Process()
             process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["pretrain", "--data", smallShards, "--output", run, "--max-seq-length", "64", "--batch-size", "4",
-                                 "--steps", "1000", "--checkpoint-every", "1", "--keep", "2", "--log-every", "1000",
+            process.arguments = ["pretrain", "--data", smallShards, "--output", run, "--max-seq-length", "64", "--batch-size", "2",
+                                 "--steps", "100000", "--checkpoint-every", "1", "--keep", "2", "--log-every", "100000",
                                  "--config", Fixtures.directory.appendingPathComponent("model/discriminator/config.json").path]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            Thread.sleep(forTimeInterval: delay)
+            // Wait for the first checkpoint, then kill at a moment that moves through the save cycle.
+            let root = CheckpointStore.directory(run)
+            let deadline = Date().addingTimeInterval(60)
+            while !FileManager.default.fileExists(atPath: root + "/latest") && Date() < deadline && process.isRunning {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            Thread.sleep(forTimeInterval: 0.05 + 0.037 * Double(attempts))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            guard let latest = CheckpointStore.latest(run: run) else { continue }   // killed before the first save
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+            let pointer = (try? String(contentsOfFile: root + "/latest", encoding: .utf8)) ?? ""
+            let newest = names.filter { $0.hasPrefix("ckpt-") && !$0.hasSuffix(".tmp") }.max() ?? ""
+            if names.contains(where: { $0.hasSuffix(".tmp") }) || (newest != "" && newest != pointer) { insideSaves += 1 }
+            guard let latest = CheckpointStore.latest(run: run) else { continue }
             let (model, settings) = try Pretrainer.loadModel(checkpoint: latest)
-            #expect(model.parameters.parameterCount > 0 && settings.steps == 1000)
+            #expect(model.parameters.parameterCount > 0 && settings.steps == 100000)
             let resumed = try Pretrainer(settings: settings, run: run, resume: true)
             #expect(resumed.completed >= 1)
+            try? FileManager.default.removeItem(atPath: run)
         }
+        print("kill -9 during saves: \(insideSaves) of \(attempts) kills landed inside a save")
+        #expect(insideSaves >= 2, "only \(insideSaves) of \(attempts) kills landed inside a save: the test proved nothing")
     }
 }

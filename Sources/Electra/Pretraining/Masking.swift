@@ -7,7 +7,8 @@ import ElectraTensor
 public struct MaskedBatch: Sendable {
     /// The generator's input: chosen positions hold `[MASK]` (85%) or their own token (15%).
     public let input: TokenBatch
-    /// Flattened positions `b·T + t` that were chosen, ascending.
+    /// Flattened positions `b·T + t` that were chosen, ascending; a position drawn twice appears
+    /// twice (next to itself), as the references' draws with replacement give it.
     public let positions: [Int32]
     /// The original token at each chosen position.
     public let targets: [Int32]
@@ -17,14 +18,42 @@ public struct MaskedBatch: Sendable {
         self.positions = positions
         self.targets = targets
     }
+
+    /// The discriminator's input: `original` with the generator's `samples` (one per entry of
+    /// `positions`) written in, as Google's `pretrain_helpers.scatter_update` writes int32 tokens:
+    /// the samples for one position are summed and floor-divided by their count, so a position drawn
+    /// once takes its sample and one drawn twice with samples a and b takes ⌊(a + b) / 2⌋ (NVIDIA's
+    /// TF2 `pretrain_utils.scatter_update` is the same code).
+    public func corrupted(_ original: [Int32], samples: [Int32]) -> [Int32] {
+        precondition(samples.count == positions.count, "MaskedBatch.corrupted: \(samples.count) samples for \(positions.count) positions")
+        var ids = original
+        var k = 0
+        while k < positions.count {
+            var end = k + 1, sum = Int64(samples[k])
+            while end < positions.count && positions[end] == positions[k] {
+                sum += Int64(samples[end])
+                end += 1
+            }
+            ids[Int(positions[k])] = Int32(sum / Int64(end - k))   // token ids are non-negative: / is floor
+            k = end
+        }
+        return ids
+    }
 }
 
-/// How ELECTRA chooses positions (Google's `pretrain_helpers.mask`).
+/// How ELECTRA chooses positions, exactly as Google's `pretrain_helpers.mask` (and NVIDIA's TF2
+/// `pretrain_utils.mask`, the same code) does:
 ///
-/// Per sequence: candidates are tokens that are not padding, `[CLS]`, `[SEP]` or `[MASK]`; the count
-/// is `max(1, min(maxPredictions, round(tokens · probability)))` with `tokens` the sequence's non-padding
-/// length and rounding half to even, limited to the candidates available; positions are drawn uniformly
-/// without replacement; 85% of them become `[MASK]` and the rest keep their token.
+/// - candidates: non-padding tokens other than `[CLS]`, `[SEP]` and `[MASK]` (`_get_candidates_mask`);
+/// - count: `max(1, min(N, round(tokens · probability)))` with `tokens` the non-padding length
+///   (`[CLS]` and `[SEP]` included), `N = int((probability + 0.005) · T)` and rounding half to even
+///   (`num_to_predict`);
+/// - positions: that many draws from the candidates, uniformly and **with replacement**
+///   (`tf.random.categorical`); a position drawn twice weighs twice in the MLM loss;
+/// - each draw independently turns its position into `[MASK]` with probability 0.85, so a position
+///   drawn twice is `[MASK]` if either draw says so; the others keep their token (no random tokens).
+///
+/// A sequence without candidates is left alone (the reference would divide by zero).
 public struct MaskingPolicy: Codable, Equatable, Sendable {
     public var probability: Float = 0.15
     public var maskTokenFraction: Float = 0.85
@@ -42,23 +71,25 @@ public struct MaskingPolicy: Codable, Equatable, Sendable {
         var positions: [Int32] = []
         var targets: [Int32] = []
         let T = batch.length, limit = maxPredictions(length: T)
+        var candidates: [Int] = []
         for b in 0..<batch.batch {
-            var candidates: [Int] = []
+            candidates.removeAll(keepingCapacity: true)
             var tokens = 0
             for t in 0..<T where batch.attentionMask[b * T + t] != 0 {
                 tokens += 1
                 if !excludedIds.contains(batch.ids[b * T + t]) { candidates.append(b * T + t) }
             }
             guard !candidates.isEmpty else { continue }
-            let wanted = max(1, min(limit, Int((Float(tokens) * probability).rounded(.toNearestOrEven))))
-            let count = min(wanted, candidates.count)
-            for k in 0..<count {   // partial Fisher–Yates
-                candidates.swapAt(k, k + randomness.nextInt(below: candidates.count - k))
+            let count = max(1, min(limit, Int((Float(tokens) * probability).rounded(.toNearestOrEven))))
+            var drawn: [(position: Int, masked: Bool)] = []
+            for _ in 0..<count {
+                let position = candidates[randomness.nextInt(below: candidates.count)]
+                drawn.append((position, randomness.uniform() < maskTokenFraction))
             }
-            for position in candidates.prefix(count).sorted() {
-                positions.append(Int32(position))
-                targets.append(batch.ids[position])
-                if randomness.uniform() < maskTokenFraction { ids[position] = maskId }
+            for draw in drawn.sorted(by: { $0.position < $1.position }) {
+                positions.append(Int32(draw.position))
+                targets.append(batch.ids[draw.position])
+                if draw.masked { ids[draw.position] = maskId }
             }
         }
         let input = TokenBatch(batch: batch.batch, length: T, ids: ids, tokenTypes: batch.tokenTypes, attentionMask: batch.attentionMask)

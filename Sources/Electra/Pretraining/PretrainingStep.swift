@@ -2,8 +2,9 @@
 //
 //   1. mask positions of the batch (MaskingPolicy);
 //   2. generator: logits at the masked positions; MLM loss against the original tokens;
-//   3. sample replacements by Gumbel-max (no gradient); a position is "replaced" only if its sample
-//      differs from the original;
+//   3. sample replacements by Gumbel-max (no gradient), one per drawn position (a position drawn
+//      twice gets the floor of its two samples' mean, as Google's scatter_update); a position is
+//      "replaced" only if the token written there differs from the original;
 //   4. discriminator on the corrupted batch; sigmoid cross-entropy over all non-padding tokens;
 //   5. loss = generatorWeight · MLM + discriminatorWeight · discriminator; backward through both
 //      networks, whose shared embeddings collect both gradients.
@@ -120,8 +121,7 @@ public final class PretrainingStep {
         // Replacements.
         var sampling = randomness.split("sampling")
         let sampled = given ?? GumbelSampler.sample(logits, temperature: objective.temperature, randomness: &sampling)
-        var fake = input.ids
-        for (k, position) in masked.positions.enumerated() { fake[Int(position)] = sampled[k] }
+        let fake = masked.corrupted(input.ids, samples: sampled)
         let corrupted = TokenBatch(batch: batch, length: length, ids: fake, tokenTypes: input.tokenTypes, attentionMask: input.attentionMask)
         let labelPointer = labels.pointer, weightPointer = weights.pointer
         for i in 0..<input.count {

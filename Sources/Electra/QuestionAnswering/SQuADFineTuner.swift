@@ -42,7 +42,7 @@ public final class SQuADFineTuner {
         let steps = max(1, Int((Double(perEpoch) * settings.epochs).rounded(.up)))
         let schedule = LearningRateSchedule(peak: settings.learningRate, warmupSteps: Int(Float(steps) * settings.warmupProportion),
                                             totalSteps: steps, power: 1)
-        var optimizerSettings = OptimizerSettings.googleAdamW
+        var optimizerSettings = OptimizerSettings.adamW
         optimizerSettings.weightDecay = settings.weightDecay
         let optimizer = Optimizer(settings: optimizerSettings, parameters: model.parameters)
         optimizer.rateScale = model.layerRateScales(decay: settings.layerDecay)

@@ -36,8 +36,16 @@ public enum CheckpointStore {
     /// `RUN/checkpoints`.
     public static func directory(_ run: String) -> String { run + "/checkpoints" }
 
-    /// The folder name of the checkpoint at `step`.
+    /// The folder name of the checkpoint at `step` (six digits or more).
     public static func name(step: Int) -> String { String(format: "ckpt-%06d", step) }
+
+    /// The step of a checkpoint folder name, if it is one.
+    static func step(ofName name: String) -> Int? {
+        guard name.hasPrefix("ckpt-") else { return nil }
+        let digits = name.dropFirst(5)
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
+        return Int(digits)
+    }
 
     /// Writes a checkpoint atomically and updates `latest`; keeps the newest `keep`.
     public static func save<State: Encodable>(run: String, step: Int, parameters: ParameterStore, firstMoments: ParameterStore,
@@ -119,10 +127,14 @@ public enum CheckpointStore {
         }
     }
 
-    private static func completeCheckpoints(_ root: String) -> [String] {
+    /// Complete checkpoint folders, oldest first by step number (not by name: ckpt-1000000 is newer
+    /// than ckpt-999999).
+    static func completeCheckpoints(_ root: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        return names.filter { $0.hasPrefix("ckpt-") && !$0.hasSuffix(".tmp") && FileManager.default.fileExists(atPath: root + "/" + $0 + "/state.json") }
-            .sorted()
+        return names.compactMap { name in step(ofName: name).map { (name, $0) } }
+            .filter { FileManager.default.fileExists(atPath: root + "/" + $0.0 + "/state.json") }
+            .sorted { $0.1 < $1.1 }
+            .map(\.0)
     }
 
     private static func prune(_ root: String, keep: Int) {

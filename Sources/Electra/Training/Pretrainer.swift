@@ -52,26 +52,25 @@ public final class Pretrainer {
     var events: TensorBoardWriter?
 
     /// Starts a run (or continues one with `resume`). `initFrom` (a checkpoint folder) seeds the
-    /// weights of a new phase, as phase 2 starts from phase 1.
-    public init(settings: PretrainingSettings, run: String, resume: Bool = false, initFrom: String? = nil) throws {
+    /// weights of a new phase, as phase 2 starts from phase 1; with `continueMoments` the optimizer's
+    /// moments come from it too and only its step count restarts, as NVIDIA's run_pretraining.py
+    /// restores the optimizer and sets `optimizer.iterations` to 0 for phase 2 (lines 330–336).
+    public init(settings: PretrainingSettings, run: String, resume: Bool = false, initFrom: String? = nil,
+                continueMoments: Bool = true) throws {
         var settings = settings
         var state: TrainingState? = nil
         let latest = CheckpointStore.latest(run: run)
         if resume {
             guard let latest else { throw CheckpointError.missing(path: CheckpointStore.directory(run)) }
-            let stored = try JSONDecoder().decode(TrainingState.self, from: try Data(contentsOf: URL(fileURLWithPath: latest + "/state.json")))
+            let stored = try Self.readState(checkpoint: latest)
             settings = stored.settings
             state = stored
         } else if latest != nil {
             throw TrainingError.invalid("\(run) already holds checkpoints: pass --resume to continue that run, or choose another --output")
         }
+        try settings.validate(source: "the run's settings")
         self.settings = settings
         self.run = run
-        try settings.discriminator.validate(path: "discriminator configuration")
-        try settings.generator.validate(path: "generator configuration")
-        guard settings.maxSequenceLength <= settings.discriminator.maxPositionEmbeddings else {
-            throw TrainingError.invalid("--max-seq-length \(settings.maxSequenceLength) exceeds the model's max_position_embeddings \(settings.discriminator.maxPositionEmbeddings)")
-        }
         let vocabulary = try Vocabulary(contentsOf: settings.vocabulary)
         guard vocabulary.count == settings.discriminator.vocabSize else {
             throw TrainingError.invalid("the vocabulary \(settings.vocabulary) has \(vocabulary.count) tokens but the model's vocab_size is \(settings.discriminator.vocabSize)")
@@ -96,8 +95,10 @@ public final class Pretrainer {
         } else {
             completed = 0
             if let initFrom {
-                _ = try CheckpointStore.load(initFrom, parameters: model.parameters, firstMoments: nil, secondMoments: nil,
-                                             as: TrainingState.self)
+                _ = try CheckpointStore.load(initFrom, parameters: model.parameters,
+                                             firstMoments: continueMoments ? optimizer.firstMoments : nil,
+                                             secondMoments: continueMoments ? optimizer.secondMoments : nil, as: TrainingState.self)
+                optimizer.step = 0   // bias correction restarts; the moments carry on
             }
         }
         dataset = try PretrainingDataset(directory: settings.data, vocabularyFingerprint: vocabulary.fingerprint,
@@ -112,6 +113,9 @@ public final class Pretrainer {
         }
         let metricsPath = run + "/metrics.jsonl"
         if !FileManager.default.fileExists(atPath: metricsPath) { _ = FileManager.default.createFile(atPath: metricsPath, contents: nil) }
+        if state != nil {   // lines logged after the checkpoint we resume from will be logged again
+            try MetricsLog.truncate(metricsPath, phase: settings.phase, after: completed)
+        }
         metricsFile = try FileHandle(forWritingTo: URL(fileURLWithPath: metricsPath))
         metricsFile?.seekToEndOfFile()
         events = try? TensorBoardWriter(directory: run)
@@ -139,6 +143,7 @@ public final class Pretrainer {
                 dataset.nextBatch(into: &batch)
                 let tokens = TokenBatch(batch: settings.batchSize, length: settings.maxSequenceLength, ids: batch.inputIds,
                                         tokenTypes: batch.tokenTypeIds, attentionMask: batch.attentionMask)
+                try settings.discriminator.check(tokens, source: "the shards in \(settings.data)")
                 let result = step.run(tokens, randomness: randomness(update: completed, micro: micro), gradients: gradients,
                                       scale: 1 / Float(settings.accumulation))
                 metrics.merge(result, weight: 1 / Double(settings.accumulation))
@@ -162,7 +167,7 @@ public final class Pretrainer {
                 log(stepReport)
                 report(stepReport)
             }
-            if completed % settings.checkpointEvery == 0 || completed == settings.steps {
+            if (settings.checkpointEvery > 0 && completed % settings.checkpointEvery == 0) || completed == settings.steps {
                 try saveCheckpoint()
             }
         }
@@ -222,11 +227,28 @@ public final class Pretrainer {
         return total
     }
 
+    /// The state a checkpoint folder records, checked so that a damaged or edited `state.json` ends in
+    /// an error naming it.
+    public static func readState(checkpoint: String) throws -> TrainingState {
+        let path = checkpoint + "/state.json"
+        guard FileManager.default.fileExists(atPath: path) else { throw CheckpointError.missing(path: checkpoint) }
+        let state: TrainingState
+        do {
+            state = try JSONDecoder().decode(TrainingState.self, from: try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw CheckpointError.corrupt(path: checkpoint, reason: "state.json does not decode (\(error))")
+        }
+        try state.settings.validate(source: path)
+        guard state.step >= 0, state.step <= state.settings.steps, state.optimizerStep >= 0,
+              state.dataPosition.epoch >= 0, state.dataPosition.index >= 0 else {
+            throw CheckpointError.corrupt(path: checkpoint, reason: "state.json records step \(state.step) of \(state.settings.steps), optimizer step \(state.optimizerStep), data position \(state.dataPosition.epoch)/\(state.dataPosition.index)")
+        }
+        return state
+    }
+
     /// The model and settings of a checkpoint folder.
     public static func loadModel(checkpoint: String) throws -> (PretrainingModel, PretrainingSettings) {
-        guard FileManager.default.fileExists(atPath: checkpoint + "/state.json") else { throw CheckpointError.missing(path: checkpoint) }
-        let state = try JSONDecoder().decode(TrainingState.self, from: try Data(contentsOf: URL(fileURLWithPath: checkpoint + "/state.json")))
-        let s = state.settings
+        let s = try readState(checkpoint: checkpoint).settings
         let store = ParameterStore(layout: PretrainingModel.layout(discriminator: s.discriminator, generator: s.generator))
         _ = try CheckpointStore.load(checkpoint, parameters: store, firstMoments: nil, secondMoments: nil, as: TrainingState.self)
         return (PretrainingModel(discriminator: s.discriminator, generator: s.generator, parameters: store), s)
@@ -236,7 +258,11 @@ public final class Pretrainer {
     /// directories `output/discriminator` and `output/generator`, each with `vocab.txt`.
     public static func export(checkpoint: String, to output: String) throws {
         let (model, s) = try loadModel(checkpoint: checkpoint)
-        let vocabulary = FileManager.default.fileExists(atPath: s.vocabulary) ? s.vocabulary : nil
+        guard FileManager.default.fileExists(atPath: s.vocabulary) else {
+            throw TrainingError.invalid("the vocabulary \(s.vocabulary) that \(checkpoint) was trained with is gone; put it back "
+                                        + "(the exported directories need it as vocab.txt) and export again")
+        }
+        let vocabulary: String? = s.vocabulary
         try ModelDirectory.save(config: s.discriminator, parameters: model.discriminatorStore(), role: .discriminator,
                                 vocabulary: vocabulary, to: output + "/discriminator")
         try ModelDirectory.save(config: s.generator, parameters: model.generatorStore(), role: .generator,

@@ -29,6 +29,8 @@ public struct PretrainingSettings: Codable, Equatable, Sendable {
     public var data: String
     public var vocabulary: String
     public var lowercase = true
+    /// The named recipe the run's defaults came from (nil: set by hand).
+    public var recipe: PretrainingRecipe? = nil
 
     public init(discriminator: ElectraConfig, generator: ElectraConfig, schedule: LearningRateSchedule, batchSize: Int,
                 maxSequenceLength: Int, steps: Int, seed: UInt64, checkpointEvery: Int, data: String, vocabulary: String) {
@@ -46,6 +48,36 @@ public struct PretrainingSettings: Codable, Equatable, Sendable {
 
     /// Sequences per update.
     public var sequencesPerStep: Int { batchSize * accumulation }
+
+    /// Throws unless a run can be built from these settings (they may come from a damaged or edited
+    /// `state.json`); `source` names the file in the message.
+    public func validate(source: String) throws {
+        func fail(_ reason: String) -> CheckpointError { .corrupt(path: source, reason: reason) }
+        for (name, value) in [("batchSize", batchSize), ("accumulation", accumulation), ("steps", steps),
+                              ("logEvery", logEvery), ("keepCheckpoints", keepCheckpoints)] where value < 1 {
+            throw fail("\(name) is \(value), it must be at least 1")
+        }
+        guard checkpointEvery >= 0 else { throw fail("checkpointEvery is \(checkpointEvery)") }
+        guard (8...4096).contains(maxSequenceLength) else { throw fail("maxSequenceLength \(maxSequenceLength) is not in 8...4096") }
+        guard batchSize.multipliedReportingOverflow(by: maxSequenceLength).partialValue <= 1 << 24,
+              !batchSize.multipliedReportingOverflow(by: maxSequenceLength).overflow else {
+            throw fail("batchSize \(batchSize) × maxSequenceLength \(maxSequenceLength) is too large")
+        }
+        guard [1, 2].contains(phase) else { throw fail("phase is \(phase), it must be 1 or 2") }
+        guard schedule.warmupSteps >= 0, schedule.totalSteps >= 1, schedule.peak.isFinite, schedule.end.isFinite,
+              schedule.power.isFinite, clipNorm > 0 else { throw fail("the learning-rate schedule or clipping norm is invalid") }
+        guard objective.masking.probability > 0 && objective.masking.probability < 1 else {
+            throw fail("the mask probability \(objective.masking.probability) is not in (0, 1)")
+        }
+        try discriminator.validate(path: source + " (discriminator)")
+        try generator.validate(path: source + " (generator)")
+        guard discriminator.embeddingSize == generator.embeddingSize, discriminator.vocabSize == generator.vocabSize else {
+            throw fail("the generator and discriminator disagree on embedding or vocabulary size, so they cannot share embeddings")
+        }
+        guard maxSequenceLength <= discriminator.maxPositionEmbeddings, maxSequenceLength <= generator.maxPositionEmbeddings else {
+            throw TrainingError.invalid("--max-seq-length \(maxSequenceLength) exceeds the model's max_position_embeddings \(discriminator.maxPositionEmbeddings)")
+        }
+    }
 }
 
 /// What a checkpoint records beyond the tensors.

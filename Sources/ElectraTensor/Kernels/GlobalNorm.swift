@@ -9,14 +9,16 @@ public enum GlobalNorm {
         return Float(total.squareRoot())
     }
 
-    /// Scales `tensors` in place so their global norm is at most `maxNorm`, as PyTorch's
-    /// `clip_grad_norm_` does (factor `maxNorm / (‖g‖ + 1e-6)` when below 1). Returns the norm
-    /// before clipping.
+    /// Scales `tensors` in place so their global norm is at most `maxNorm`, exactly as TensorFlow's
+    /// `tf.clip_by_global_norm` (which Google's and NVIDIA's ELECTRA call): every tensor times
+    /// `maxNorm / max(‖g‖, maxNorm)`, so nothing changes when `‖g‖ ≤ maxNorm`. (PyTorch's
+    /// `clip_grad_norm_` differs slightly: `maxNorm / (‖g‖ + 1e-6)`.) Returns the norm before clipping;
+    /// a non-finite norm leaves the tensors as they are, for the caller to stop on.
     @discardableResult
     public static func clip(_ tensors: [Tensor], maxNorm: Float) -> Float {
         let norm = compute(tensors)
-        let factor = maxNorm / (norm + 1e-6)
-        if factor < 1 {
+        if norm.isFinite && norm > maxNorm {
+            let factor = maxNorm / norm
             for tensor in tensors {
                 let p = tensor.pointer
                 VectorMath.forEachChunk(tensor.count) { chunk in
