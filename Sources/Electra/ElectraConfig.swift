@@ -113,7 +113,10 @@ public struct ElectraConfig: Codable, Equatable, Sendable {
         return try encoder.encode(self)
     }
 
-    /// Checks the values a model can be built from; `path` names the file in the message.
+    /// Checks the values a model can be built from, and refuses what this code would compute
+    /// differently from `transformers` (`position_embedding_type` other than `absolute`,
+    /// `is_decoder`, `add_cross_attention`, a `model_type` other than `electra`) or could not allocate;
+    /// `path` names the file in the message.
     public func validate(path: String = "config") throws {
         func fail(_ reason: String) -> ConfigError { .invalid(path: path, reason: reason) }
         guard hiddenAct == "gelu" else { throw fail("hidden_act \"\(hiddenAct)\" is not supported; ELECTRA uses \"gelu\"") }
@@ -128,6 +131,40 @@ public struct ElectraConfig: Codable, Equatable, Sendable {
         }
         guard (0..<1).contains(hiddenDropoutProb), (0..<1).contains(attentionProbsDropoutProb) else {
             throw fail("dropout probabilities must be in [0, 1)")
+        }
+        guard layerNormEps > 0 && layerNormEps.isFinite else { throw fail("layer_norm_eps must be a positive number, got \(layerNormEps)") }
+        guard initializerRange >= 0 && initializerRange.isFinite else {
+            throw fail("initializer_range must be a non-negative number, got \(initializerRange)")
+        }
+        if let padTokenId, !(0..<vocabSize).contains(padTokenId) {
+            throw fail("pad_token_id \(padTokenId) is not a token of the vocabulary (vocab_size \(vocabSize)); use the id of [PAD], or null")
+        }
+        // Sizes past these limits would overflow Int or ask for more memory than any machine has; with
+        // them, the parameter count below cannot overflow.
+        for (name, value, limit) in [("vocab_size", vocabSize, 10_000_000), ("max_position_embeddings", maxPositionEmbeddings, 1_000_000),
+                                     ("type_vocab_size", typeVocabSize, 1_000_000), ("embedding_size", embeddingSize, 1 << 20),
+                                     ("hidden_size", hiddenSize, 1 << 20), ("intermediate_size", intermediateSize, 1 << 22),
+                                     ("num_hidden_layers", numHiddenLayers, 10_000)] where value > limit {
+            throw fail("\(name) \(value) is beyond what this code supports (at most \(limit))")
+        }
+        let (V, P, T, E, H, I, L) = (vocabSize, maxPositionEmbeddings, typeVocabSize, embeddingSize, hiddenSize, intermediateSize, numHiddenLayers)
+        let parameters = (V + P + T + 2) * E + (E == H ? 0 : (E + 1) * H) + L * (4 * (H + 1) * H + 2 * H * I + I + 5 * H)
+        guard parameters <= 1 << 36 else {
+            throw fail("the encoder would have \(parameters) parameters, more than the 2^36 (256 GiB of Float32) this code supports")
+        }
+        // Keys of Hugging Face's ElectraConfig that select computations this code does not implement.
+        if let type = extra["model_type"], type != .string("electra") {
+            throw fail("model_type \(type.jsonText) is not an ELECTRA model (\"electra\")")
+        }
+        if let type = extra["position_embedding_type"], type != .string("absolute") {
+            throw fail("position_embedding_type \(type.jsonText) is not supported; this code implements \"absolute\" position embeddings only")
+        }
+        for key in ["is_decoder", "add_cross_attention"] {
+            switch extra[key] {
+            case nil, .null?, .bool(false)?: continue
+            case .bool(true)?: throw fail("\(key) true is not supported; this code implements ELECTRA's bidirectional encoder only")
+            case let value?: throw fail("\(key) must be true or false, got \(value.jsonText)")
+            }
         }
     }
 }

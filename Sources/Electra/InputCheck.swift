@@ -19,7 +19,7 @@ extension ElectraConfig {
     /// and the length within `max_position_embeddings`. `source` names the data in the message.
     public func check(_ batch: TokenBatch, source: String) throws {
         guard batch.length <= maxPositionEmbeddings else {
-            throw InputError.outOfRange(source: source, reason: "sequences of \(batch.length) tokens exceed max_position_embeddings \(maxPositionEmbeddings); use a shorter --max-seq-length")
+            throw InputError.outOfRange(source: source, reason: "sequences of \(batch.length) tokens exceed max_position_embeddings \(maxPositionEmbeddings); shorten the input (or its --max-seq-length)")
         }
         let vocabulary = Int32(clamping: vocabSize), types = Int32(clamping: typeVocabSize)
         if let id = batch.ids.first(where: { $0 < 0 || $0 >= vocabulary }) {

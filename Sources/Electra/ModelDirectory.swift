@@ -12,6 +12,10 @@ public enum ModelDirectoryError: Error, CustomStringConvertible, Equatable {
     case vocabularyMismatch(path: String, vocabularySize: Int, configured: Int)
     case unknownArchitecture(path: String, architectures: [String])
     case wrongRole(path: String, expected: ElectraRole, found: ElectraRole)
+    /// A head (`head` describes it) lacks tensors `names` in weights file `path`.
+    case missingHead(path: String, head: String, names: [String])
+    /// `path` does not say consistently which question-answering head it holds.
+    case questionAnsweringHead(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -28,8 +32,24 @@ public enum ModelDirectoryError: Error, CustomStringConvertible, Equatable {
             return "\(path) holds a \(found) (\(found.architecture)), but a \(expected) (\(expected.architecture)) is needed here"
         case .unknownArchitecture(let path, let architectures):
             return "\(path): architectures \(architectures) is not an ELECTRA discriminator or generator (ElectraForPreTraining, ElectraForMaskedLM, ElectraModel)"
+        case .missingHead(let path, let head, let names):
+            let shown = names.prefix(6).joined(separator: ", ") + (names.count > 6 ? ", … (\(names.count) in all)" : "")
+            return "\(path) lacks tensors of the \(head): \(shown). A head is never started at random in place of missing "
+                + "weights: use the complete model.safetensors the model was saved with"
+        case .questionAnsweringHead(let path, let reason):
+            return "\(path): \(reason)"
         }
     }
+}
+
+/// What to do when a directory lacks a model's head.
+public enum HeadPolicy: Equatable, Sendable {
+    /// Every head tensor must be in the directory (a model used as it was saved, or fine-tuned
+    /// further); a missing one is an error naming it.
+    case required
+    /// Training starts from a pretrained encoder: a head the directory has none of is initialised
+    /// from `seed`. A directory with only part of the head is still an error.
+    case initializeIfAbsent(seed: UInt64)
 }
 
 /// Reading and writing Hugging Face model directories.
@@ -94,28 +114,64 @@ public enum ModelDirectory {
         guard missing.isEmpty else { throw ModelDirectoryError.missingTensors(path: file.path, names: missing) }
     }
 
-    /// Loads a discriminator (`ElectraForPreTraining`) from `directory`. An `ElectraModel` directory
-    /// loads with `allowMissingHead`, leaving the head as initialised.
-    public static func loadDiscriminator(_ directory: String, allowMissingHead: Bool = false) throws -> ElectraDiscriminator {
+    /// Loads `contents` into `store`, whose head tensors are `head` (described by `description`):
+    /// with `.required` every one must be present; with `.initializeIfAbsent` a head the file has
+    /// none of is initialised from the seed (the rest of the store is then loaded over the same
+    /// initialisation, from `seed`'s stream `stream`), and part of a head is an error.
+    static func load(_ contents: Contents, into store: ParameterStore, head: [String], description: String,
+                     policy: HeadPolicy, stream: String = "head") throws {
+        let absent = head.filter { contents.weights.tensors[$0] == nil }
+        var initialized: Set<String> = []
+        switch policy {
+        case .required:
+            guard absent.isEmpty else { throw ModelDirectoryError.missingHead(path: contents.weights.path, head: description, names: absent) }
+        case .initializeIfAbsent(let seed):
+            guard absent.isEmpty || absent.count == head.count else {
+                throw ModelDirectoryError.missingHead(path: contents.weights.path, head: description, names: absent)
+            }
+            if !absent.isEmpty {
+                var randomness = RandomGenerator(seed: seed).split(stream)
+                Initializer.initialize(store, config: contents.config, generator: &randomness)
+                initialized = Set(absent)
+            }
+        }
+        try load(contents, into: store, optional: { initialized.contains($0) })
+    }
+
+    /// Loads a discriminator (`ElectraForPreTraining`) from `directory`. Its head
+    /// (`discriminator_predictions.*`) is `.required` unless `head` says to initialise it (an
+    /// `ElectraModel` directory, which has none).
+    public static func loadDiscriminator(_ directory: String, head: HeadPolicy = .required) throws -> ElectraDiscriminator {
         let contents = try open(directory)
         if let role = contents.role, role != .discriminator {
             throw ModelDirectoryError.wrongRole(path: directory, expected: .discriminator, found: role)
         }
         let store = ParameterStore(layout: ElectraDiscriminator.layout(contents.config))
-        var generator = RandomGenerator(seed: 0)
-        Initializer.initialize(store, config: contents.config, generator: &generator)
-        try load(contents, into: store, optional: { allowMissingHead && $0.hasPrefix("discriminator_predictions.") })
+        let headNames = DiscriminatorHead.layout(contents.config).map(\.name)
+        try load(contents, into: store, head: headNames, description: "discriminator head (discriminator_predictions)", policy: head)
         return ElectraDiscriminator(config: contents.config, parameters: store)
     }
 
-    /// Loads a generator (`ElectraForMaskedLM`) from `directory`.
+    /// Loads a generator (`ElectraForMaskedLM`) from `directory`. Its output layer is tied to the
+    /// word embeddings, so a directory whose config says `tie_word_embeddings: false`, or whose
+    /// `generator_lm_head.weight` differs from the word embeddings, is refused.
     public static func loadGenerator(_ directory: String) throws -> ElectraGenerator {
         let contents = try open(directory)
         if let role = contents.role, role != .generator {
             throw ModelDirectoryError.wrongRole(path: directory, expected: .generator, found: role)
         }
+        if case .bool(false)? = contents.config.extra["tie_word_embeddings"] {
+            throw ConfigError.invalid(path: directory + "/config.json",
+                                      reason: "tie_word_embeddings false is not supported: this generator's output layer is the word embeddings")
+        }
         let store = ParameterStore(layout: ElectraGenerator.layout(contents.config))
         try load(contents, into: store)
+        let output = "generator_lm_head.weight", embeddings = "electra.embeddings.word_embeddings.weight"
+        if contents.weights.tensors[output] != nil,
+           try contents.weights.tensor(output).scalars != store[embeddings].scalars {
+            throw ConfigError.invalid(path: contents.weights.path,
+                                      reason: "\(output) differs from the word embeddings; this generator ties them (untied output layers are not supported)")
+        }
         return ElectraGenerator(config: contents.config, parameters: store)
     }
 

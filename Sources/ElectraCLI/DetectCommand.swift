@@ -29,6 +29,7 @@ public struct DetectCommand: ParsableCommand {
         let tokenizer = try ModelDirectory.tokenizer(for: model, config: discriminator.config)
         let encoded = tokenizer.encodePair(text, maxLength: discriminator.config.maxPositionEmbeddings)
         let batch = TokenBatch(batch: 1, length: encoded.ids.count, ids: encoded.ids, tokenTypes: encoded.tokenTypes)
+        try discriminator.config.check(batch, source: "the text")
         let workspace = ElectraDiscriminator.Workspace(config: discriminator.config, batch: 1, length: encoded.ids.count, training: false)
         let logits = discriminator.logits(batch, workspace).scalars
         let probabilities = logits.map { 1 / (1 + exp(-$0)) }

@@ -63,7 +63,8 @@ public struct EvaluatePretrainCommand: ParsableCommand {
         }
         let (model, settings) = try Pretrainer.loadModel(checkpoint: path)
         let metrics = try Pretrainer.evaluate(model: model, objective: settings.objective, data: data,
-                                              vocabulary: try .init(contentsOf: settings.vocabulary), batchSize: settings.batchSize,
+                                              vocabulary: try .init(contentsOf: ModelDirectory.recordedVocabulary(settings.vocabulary, recordedIn: path)),
+                                              batchSize: settings.batchSize,
                                               length: settings.maxSequenceLength, batches: batches, seed: settings.seed)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

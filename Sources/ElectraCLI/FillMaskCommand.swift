@@ -39,6 +39,7 @@ public struct FillMaskCommand: ParsableCommand {
         let rows = encoded.ids.indices.filter { encoded.ids[$0] == tokenizer.vocabulary.maskId }.map(Int32.init)
         guard !rows.isEmpty else { throw CommandError("no [MASK] is left after tokenization (was the text truncated?)") }
         let batch = TokenBatch(batch: 1, length: encoded.ids.count, ids: encoded.ids, tokenTypes: encoded.tokenTypes)
+        try generator.config.check(batch, source: "the text")
         let workspace = ElectraGenerator.Workspace(config: generator.config, batch: 1, length: encoded.ids.count,
                                                    rows: rows.count, training: false)
         let logits = generator.logits(batch, rows: rows, workspace)

@@ -28,6 +28,7 @@ public struct InspectCommand: ParsableCommand {
               + "heads \(c.numAttentionHeads), intermediate \(c.intermediateSize), positions \(c.maxPositionEmbeddings), "
               + "types \(c.typeVocabSize), activation \(c.hiddenAct), layer_norm_eps \(c.layerNormEps)")
         print("  dropout hidden \(c.hiddenDropoutProb), attention \(c.attentionProbsDropoutProb); vocab.txt \(contents.vocabularyPath == nil ? "missing" : "present")")
+        print("  tokenizer: " + Self.tokenizerSummary(directory))
         let file = contents.weights
         var groups: [(String, Int)] = []
         func add(_ group: String, _ count: Int) {
@@ -47,6 +48,19 @@ public struct InspectCommand: ParsableCommand {
         for name in file.names {
             let info = file.tensors[name]!
             print("    " + name.padding(toLength: 64, withPad: " ", startingAt: 0) + "\(info.dtype.rawValue) \(info.shape)")
+        }
+    }
+
+    /// The tokenization `directory` asks for, or why it cannot be used.
+    static func tokenizerSummary(_ directory: String) -> String {
+        let source = FileManager.default.fileExists(atPath: directory + "/tokenizer_config.json") ? "tokenizer_config.json" : "defaults"
+        do {
+            let t = try TokenizerConfig(directory: directory)
+            func yes(_ value: Bool) -> String { value ? "yes" : "no" }
+            return "lower-case \(yes(t.doLowerCase)), strip accents \(yes(t.stripsAccents))"
+                + (t.stripAccents == nil ? " (follows lower-case)" : "") + ", split CJK \(yes(t.tokenizeChineseChars)) (\(source))"
+        } catch {
+            return "unusable: \(error)"
         }
     }
 }

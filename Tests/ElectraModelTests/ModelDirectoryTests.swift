@@ -15,14 +15,15 @@ private func temporaryDirectory(_ name: String) -> String {
 }
 
 @Suite("Model directories") struct ModelDirectoryTests {
-    /// Writes a random discriminator and generator, reads them back, and leaves `inputs.safetensors`
-    /// with their logits beside them, so `scripts/check_export.py DIR --inputs DIR/../inputs.safetensors`
-    /// can confirm that transformers computes the same.
+    /// Writes a random discriminator and generator, reads them back, and leaves
+    /// `discriminator-inputs.safetensors` and `generator-inputs.safetensors` with their logits beside
+    /// them, in `$ELECTRA_EXPORT_CHECK_DIR` when set, so that `scripts/check_export.sh` can confirm
+    /// that transformers loads them and computes the same.
     @Test func saveAndLoadRoundTrip() throws {
         var config = ElectraConfig()
         (config.embeddingSize, config.hiddenSize, config.numHiddenLayers, config.numAttentionHeads, config.intermediateSize) = (16, 32, 2, 4, 64)
         config.maxPositionEmbeddings = 64
-        let root = temporaryDirectory("export")
+        let root = ProcessInfo.processInfo.environment["ELECTRA_EXPORT_CHECK_DIR"] ?? temporaryDirectory("export")
         let inputs = try ParityInputs()
         var generatorRNG = RandomGenerator(seed: 77)
         var tensors: [(String, Tensor)] = [
