@@ -53,12 +53,14 @@ public struct PredictCommand: ParsableCommand {
         if let data, let output {
             let dataset = try SQuADDataset(contentsOf: data)
             let features = featurizer.featurize(dataset.examples, training: false)
+            try tuner.check(features.features, source: data)
             let predictions = tuner.predict(examples: dataset.examples, features: features.features, postProcessor: processor)
             Console.line("wrote \(try predictions.write(to: output).joined(separator: ", "))")
             return
         }
         let example = SQuADExample(id: "question", question: question!, context: context!, answers: [])
         let features = featurizer.featurize([example], training: false)
+        try tuner.check(features.features, source: "the question and context")
         let predictions = tuner.predict(examples: [example], features: features.features, postProcessor: processor)
         let answers = predictions.questions.first?.nBest.prefix(topK) ?? []
         if json {

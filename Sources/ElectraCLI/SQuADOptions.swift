@@ -6,8 +6,8 @@ import ElectraData
 import ElectraTokenizer
 
 struct SQuADOptions: ParsableArguments {
-    @Option(help: "Longest input in tokens.")
-    var maxSeqLength = 384
+    @Option(help: "Longest input in tokens (default: 384; `finetune squad --recipe google`: 512).")
+    var maxSeqLength: Int?
     @Option(help: "Window stride over long contexts.")
     var docStride = 128
     @Option(help: "Longest question in tokens.")
@@ -19,23 +19,36 @@ struct SQuADOptions: ParsableArguments {
     @Option(help: "v2.0: answer only when the span beats the null score by this (default -5.6 for the joint head, 0 for span).")
     var nullThreshold: Double?
 
+    /// The window length when `--max-seq-length` is not given (NVIDIA's, run_squad.sh:99).
+    static let defaultSequenceLength = SQuADRecipe.nvidia.maxSequenceLength
+
     func validate() throws {
-        guard docStride >= 1, maxQueryLength >= 1, maxSeqLength > maxQueryLength + 3, nBest >= 1, maxAnswerLength >= 1 else {
-            throw ValidationError("--doc-stride, --max-query-length, --n-best and --max-answer-length must be positive, "
-                + "and --max-seq-length must exceed --max-query-length + 3")
+        guard docStride >= 1, maxQueryLength >= 1, nBest >= 1, maxAnswerLength >= 1 else {
+            throw ValidationError("--doc-stride, --max-query-length, --n-best and --max-answer-length must be positive")
+        }
+        try validate(sequenceLength: maxSeqLength ?? Self.defaultSequenceLength)
+    }
+
+    /// Refuses windows too short for a question of `--max-query-length` tokens and some context.
+    func validate(sequenceLength: Int) throws {
+        guard sequenceLength > maxQueryLength + 3 else {
+            throw ValidationError("--max-seq-length (\(sequenceLength)) must exceed --max-query-length + 3 (\(maxQueryLength + 3))")
         }
     }
 
     /// Refuses a sequence length the model has no position embeddings for.
-    func check(against config: ElectraConfig, model: String) throws {
-        guard maxSeqLength <= config.maxPositionEmbeddings else {
-            throw CommandError("--max-seq-length \(maxSeqLength) exceeds the \(config.maxPositionEmbeddings) positions of \(model); "
+    func check(against config: ElectraConfig, model: String, sequenceLength: Int? = nil) throws {
+        let length = sequenceLength ?? maxSeqLength ?? Self.defaultSequenceLength
+        guard length <= config.maxPositionEmbeddings else {
+            throw CommandError("--max-seq-length \(length) exceeds the \(config.maxPositionEmbeddings) positions of \(model); "
                 + "pass --max-seq-length \(config.maxPositionEmbeddings) or less")
         }
     }
 
-    func featurizer(_ tokenizer: BertTokenizer) -> SQuADFeaturizer {
-        SQuADFeaturizer(tokenizer: tokenizer, maxSequenceLength: maxSeqLength, documentStride: docStride, maxQueryLength: maxQueryLength)
+    /// Windows of `sequenceLength` tokens (default: `--max-seq-length`, else 384).
+    func featurizer(_ tokenizer: BertTokenizer, sequenceLength: Int? = nil) -> SQuADFeaturizer {
+        SQuADFeaturizer(tokenizer: tokenizer, maxSequenceLength: sequenceLength ?? maxSeqLength ?? Self.defaultSequenceLength,
+                        documentStride: docStride, maxQueryLength: maxQueryLength)
     }
 
     func postProcessor(version: SQuADVersion, head: QuestionAnsweringHeadKind, nBest: Int? = nil) -> SQuADPostProcessor {

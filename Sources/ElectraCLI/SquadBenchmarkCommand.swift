@@ -52,7 +52,7 @@ public struct SquadBenchmarkCommand: ParsableCommand {
         Initializer.initialize(store, config: config, generator: &randomness)
         let model = QuestionAnsweringModel(config: config, kind: head, answerability: false, parameters: store)
         let gradients = model.makeGradients()
-        let optimizer = Optimizer(settings: .adamW, parameters: store)
+        let optimizer = Optimizer(settings: SQuADTrainingSettings().optimizer, parameters: store)   // what `finetune squad` runs
         func batch(_ size: Int) -> TokenBatch {
             TokenBatch(batch: size, length: length, ids: (0..<(size * length)).map { _ in Int32(1000 + randomness.nextInt(below: 29000)) })
         }

@@ -14,7 +14,14 @@ public struct TokenizeCommand: ParsableCommand {
         discussion: """
             Reads one text per line from the files given (or standard input), or with --jsonl one JSON \
             object per line with a "text" field. Writes {"ids": [...]} per line, in input order, with \
-            "tokens" and "offsets" (code-point ranges in the text) when asked.
+            "tokens" and "offsets" (code-point ranges in the line) when asked. Input is read in blocks, \
+            so memory stays bounded whatever the lines' lengths: a plain-text line longer than \
+            --max-line-bytes (default 1 MiB) is split, never truncated, after the last whitespace before \
+            the limit (or, in a stretch without whitespace, at a UTF-8 character boundary, which may cut \
+            a word in two), with a warning on standard error naming the file and line. Each piece is one \
+            output object (wrapped in [CLS] ... [SEP] with --special); pieces after the first have \
+            "continuation": true, and their offsets still count from the start of the line. A --jsonl line \
+            over the limit is an error, since a JSON object cannot be split: raise --max-line-bytes.
             """
     )
 
@@ -39,6 +46,9 @@ public struct TokenizeCommand: ParsableCommand {
     @Flag(help: "Also print each token's [start, end) code-point offsets in the text.")
     var offsets = false
 
+    @Option(help: "Longest line read whole, in bytes; longer plain-text lines are split into pieces this long at most.")
+    var maxLineBytes = 1 << 20
+
     public func validate() throws {
         for file in files where !FileManager.default.isReadableFile(atPath: file) {
             throw ValidationError("cannot read \(file): check the path")
@@ -46,6 +56,7 @@ public struct TokenizeCommand: ParsableCommand {
         if let vocab, !FileManager.default.isReadableFile(atPath: vocab) {
             throw ValidationError("cannot read the vocabulary \(vocab): pass a vocab.txt with --vocab, or omit it for the bundled one")
         }
+        guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64 (default 1048576)") }
     }
 
     public func run() throws {
@@ -55,21 +66,40 @@ public struct TokenizeCommand: ParsableCommand {
         let sources = files.isEmpty ? [("standard input", FileHandle.standardInput)]
             : try files.map { ($0, try FileHandle(forReadingFrom: URL(fileURLWithPath: $0))) }
         for (name, handle) in sources {
-            var lineNumber = 0
-            var batch: [String] = []
-            func flush() throws {
-                let lines = try batch.enumerated().map { try text(of: $0.element, line: lineNumber - batch.count + $0.offset + 1, in: name) }
-                for json in encodeInOrder(lines, tokenizer) { output.write(json) }
-                batch.removeAll(keepingCapacity: true)
-            }
-            for line in LineReader(handle: handle) {
-                lineNumber += 1
-                batch.append(line)
-                if batch.count == 4096 { try flush() }
-            }
-            try flush()
+            try tokenize(LinePieceReader(descriptor: handle.fileDescriptor, name: name, maxBytes: maxLineBytes, countOffsets: offsets),
+                         tokenizer, into: output, warn: { FileHandle.standardError.write(Data(("warning: " + $0 + "\n").utf8)) })
         }
         output.flush()
+    }
+
+    /// Tokenizes every piece of `reader` on all cores, in batches of 4096 pieces or of enough bytes to give
+    /// each core a piece (4 MiB at least), and writes their JSON to `output` in order (`output` is not
+    /// flushed). Memory stays at a few batches whatever the lines' lengths.
+    func tokenize(_ reader: LinePieceReader, _ tokenizer: BertTokenizer, into output: LineWriter, warn: (String) -> Void) throws {
+        var batch: [LinePiece] = []
+        var batchBytes = 0
+        let batchByteLimit = max(4 << 20, ProcessInfo.processInfo.activeProcessorCount * maxLineBytes)
+        func flush() throws {
+            let texts = try batch.map { try text(of: $0.text, line: $0.line, in: reader.name) }
+            for json in encodeInOrder(texts, batch, tokenizer) { output.write(json) }
+            batch.removeAll(keepingCapacity: true)
+            batchBytes = 0
+        }
+        while let piece = try reader.next() {
+            if !piece.continuation && !piece.endsLine {
+                guard !jsonl else {
+                    throw CommandError("\(reader.name):\(piece.line): the line is longer than --max-line-bytes \(maxLineBytes), "
+                        + "and a JSON object cannot be split: raise --max-line-bytes")
+                }
+                warn("\(reader.name):\(piece.line): the line is longer than --max-line-bytes \(maxLineBytes); "
+                     + "it is tokenized in pieces (split at whitespace where there is some), one output object each, "
+                     + "\"continuation\": true after the first")
+            }
+            batchBytes += piece.text.utf8.count
+            batch.append(piece)
+            if batch.count == 4096 || batchBytes >= batchByteLimit { try flush() }
+        }
+        try flush()
     }
 
     private func text(of line: String, line number: Int, in source: String) throws -> String {
@@ -81,22 +111,21 @@ public struct TokenizeCommand: ParsableCommand {
         return text
     }
 
-    /// Encodes `lines` on all cores and returns their JSON in input order.
-    private func encodeInOrder(_ lines: [String], _ tokenizer: BertTokenizer) -> [String] {
-        var results = [String](repeating: "", count: lines.count)
+    /// Encodes `texts` (of `pieces`) on all cores and returns their JSON in input order.
+    private func encodeInOrder(_ texts: [String], _ pieces: [LinePiece], _ tokenizer: BertTokenizer) -> [String] {
+        var results = [String](repeating: "", count: texts.count)
         let format = TokenizeFormat(special: special, tokens: tokens, offsets: offsets)
         let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
         results.withUnsafeMutableBufferPointer { buffer in
             let out = UnsafeSendableBuffer(buffer)
             DispatchQueue.concurrentPerform(iterations: threads) { part in
-                for i in stride(from: part, to: lines.count, by: threads) {
-                    out.buffer[i] = format.json(for: lines[i], tokenizer)
+                for i in stride(from: part, to: texts.count, by: threads) {
+                    out.buffer[i] = format.json(for: texts[i], tokenizer, offset: pieces[i].offset, continuation: pieces[i].continuation)
                 }
             }
         }
         return results
     }
-
 }
 
 /// What `electra tokenize` prints for each text.
@@ -105,7 +134,8 @@ private struct TokenizeFormat: Sendable {
     let tokens: Bool
     let offsets: Bool
 
-    func json(for text: String, _ tokenizer: BertTokenizer) -> String {
+    /// `offset`: code points of the line before `text` (a piece of a split line), added to every offset.
+    func json(for text: String, _ tokenizer: BertTokenizer, offset: Int = 0, continuation: Bool = false) -> String {
         var ids: [Int32], spans: [Range<Int>]
         if special {
             let pair = tokenizer.encodePair(text)
@@ -116,11 +146,14 @@ private struct TokenizeFormat: Sendable {
         }
         var json = "{\"ids\":[" + ids.map(String.init).joined(separator: ",") + "]"
         if offsets {
-            json += ",\"offsets\":[" + spans.map { "[\($0.lowerBound),\($0.upperBound)]" }.joined(separator: ",") + "]"
+            // Special tokens keep their empty 0..<0 range.
+            json += ",\"offsets\":[" + spans.map { $0.isEmpty ? "[\($0.lowerBound),\($0.upperBound)]" : "[\($0.lowerBound + offset),\($0.upperBound + offset)]" }
+                .joined(separator: ",") + "]"
         }
         if tokens {
             json += ",\"tokens\":[" + ids.map { JSONText.quote(tokenizer.vocabulary.token($0)) }.joined(separator: ",") + "]"
         }
+        if continuation { json += ",\"continuation\":true" }
         return json + "}"
     }
 }
@@ -129,4 +162,153 @@ private struct TokenizeFormat: Sendable {
 private struct UnsafeSendableBuffer<Element>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Element>
     init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+}
+
+/// A line of input, or a piece of one that is longer than the reader's limit.
+struct LinePiece: Equatable {
+    /// The text, without its line end.
+    var text: String
+    /// The 1-based line number in its source.
+    var line: Int
+    /// Whether the line's earlier bytes were the previous piece.
+    var continuation: Bool
+    /// Whether the line ends with this piece (false for every piece of a split line but the last).
+    var endsLine: Bool
+    /// Code points of the line before this piece (counted only when the reader is asked to).
+    var offset: Int
+}
+
+/// The lines of a file descriptor, read in blocks (never the whole input), with LF, CRLF and CR line
+/// ends; invalid UTF-8 becomes U+FFFD. A line longer than `maxBytes` bytes comes in pieces of at most
+/// `maxBytes`: each cut falls after the last whitespace byte (space, tab, VT, FF) before the limit, or,
+/// in a stretch without one, at the last UTF-8 character boundary. Memory stays at `maxBytes` plus two
+/// blocks, and each byte is scanned a bounded number of times, so time is linear in the input.
+final class LinePieceReader {
+    let name: String
+    private let descriptor: Int32
+    private let maxBytes: Int
+    private let blockSize: Int
+    private let countOffsets: Bool
+    private let buffer: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private var start = 0             // first unconsumed byte
+    private var end = 0               // one past the last byte read
+    private var scanned = 0           // bytes after `start` known to hold no line end
+    private var endOfFile = false
+    private var skipLineFeed = false  // a CR ended the last line at a block's end; a LF may follow
+    private var lineNumber = 0        // lines finished so far
+    private var inSplitLine = false
+    private var lineOffset = 0
+
+    /// - Parameters:
+    ///   - descriptor: an open file descriptor (not closed here).
+    ///   - name: the source's name for messages.
+    ///   - maxBytes: the longest piece, at least 8 bytes.
+    ///   - countOffsets: whether pieces of split lines carry their code-point `offset` (costs one pass).
+    init(descriptor: Int32, name: String, maxBytes: Int, countOffsets: Bool = false, blockSize: Int = 1 << 20) {
+        precondition(maxBytes >= 8 && blockSize >= 1, "LinePieceReader needs maxBytes >= 8")
+        self.descriptor = descriptor
+        self.name = name
+        self.maxBytes = maxBytes
+        self.blockSize = max(blockSize, maxBytes / 4)
+        self.countOffsets = countOffsets
+        capacity = maxBytes + 1 + 2 * self.blockSize
+        buffer = .allocate(capacity: capacity)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// The next line or piece, or `nil` at the end of the input.
+    func next() throws -> LinePiece? {
+        while true {
+            if skipLineFeed {
+                if start == end && !endOfFile {
+                    try refill()
+                    continue
+                }
+                skipLineFeed = false
+                if start < end && buffer[start] == 0x0A { start += 1 }
+            }
+            // A line end among the first maxBytes + 1 bytes ends a line that fits.
+            let limit = min(end, start + maxBytes + 1)
+            var i = start + scanned
+            while i < limit && buffer[i] != 0x0A && buffer[i] != 0x0D { i += 1 }
+            if i < limit {
+                let piece = makePiece(start..<i, endsLine: true)
+                if buffer[i] == 0x0D && i + 1 == end {
+                    skipLineFeed = true
+                    start = i + 1
+                } else {
+                    start = buffer[i] == 0x0D && buffer[i + 1] == 0x0A ? i + 2 : i + 1
+                }
+                scanned = 0
+                return piece
+            }
+            scanned = i - start
+            if end - start > maxBytes {
+                let cut = cutPoint()
+                let piece = makePiece(start..<cut, endsLine: false)
+                scanned -= cut - start
+                start = cut
+                return piece
+            }
+            if endOfFile {
+                guard start < end else { return nil }
+                let piece = makePiece(start..<end, endsLine: true)
+                start = end
+                scanned = 0
+                return piece
+            }
+            try refill()
+        }
+    }
+
+    /// Where to end a piece of the over-long line at `start`: after the last whitespace byte among the
+    /// first `maxBytes`, else at the last character boundary at or before `start + maxBytes`.
+    private func cutPoint() -> Int {
+        let limit = start + maxBytes
+        var j = limit - 1
+        while j >= start {
+            let byte = buffer[j]
+            if byte == 0x20 || byte == 0x09 || byte == 0x0B || byte == 0x0C { return j + 1 }
+            j -= 1
+        }
+        var cut = limit
+        while cut > start && buffer[cut] & 0xC0 == 0x80 { cut -= 1 }   // not inside a UTF-8 sequence
+        return cut > start ? cut : limit
+    }
+
+    private func makePiece(_ range: Range<Int>, endsLine: Bool) -> LinePiece {
+        let text = String(decoding: UnsafeBufferPointer(start: buffer + range.lowerBound, count: range.count), as: UTF8.self)
+        let piece = LinePiece(text: text, line: lineNumber + 1, continuation: inSplitLine, endsLine: endsLine, offset: lineOffset)
+        if endsLine {
+            lineNumber += 1
+            inSplitLine = false
+            lineOffset = 0
+        } else {
+            inSplitLine = true
+            if countOffsets { lineOffset += text.unicodeScalars.count }
+        }
+        return piece
+    }
+
+    /// Reads more bytes, first moving the unconsumed ones (at most `maxBytes`: a longer run was cut) to
+    /// the front when less than a block of room is left.
+    private func refill() throws {
+        if capacity - end < blockSize {
+            let pending = end - start
+            if pending > 0 { memmove(buffer, buffer + start, pending) }
+            start = 0
+            end = pending
+        }
+        while true {
+            let count = read(descriptor, buffer + end, capacity - end)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CommandError("cannot read \(name): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { endOfFile = true } else { end += count }
+            return
+        }
+    }
 }

@@ -80,13 +80,6 @@ public final class QuestionAnsweringModel {
         try load(try ModelDirectory.open(directory), kind: kind, answerability: answerability, head: head)
     }
 
-    /// `load(directory, kind:, answerability:, head: .initializeIfAbsent(seed: seed))`: the start of
-    /// fine-tuning. Prefer the explicit form.
-    public static func load(_ directory: String, kind: QuestionAnsweringHeadKind, answerability: Bool,
-                            seed: UInt64) throws -> QuestionAnsweringModel {
-        try load(directory, kind: kind, answerability: answerability, head: .initializeIfAbsent(seed: seed))
-    }
-
     static func load(_ contents: ModelDirectory.Contents, kind: QuestionAnsweringHeadKind, answerability: Bool,
                      head: HeadPolicy) throws -> QuestionAnsweringModel {
         let store = ParameterStore(layout: layout(contents.config, kind: kind, answerability: answerability))
