@@ -58,9 +58,13 @@ public struct BuildVocabCommand: ParsableCommand {
         var bytes = 0
         let start = Date()
         for file in files {
-            for line in LineReader(handle: try FileHandle(forReadingFrom: URL(fileURLWithPath: file))) {
-                bytes += line.utf8.count + 1
-                words.add(line)
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+            defer { try? handle.close() }
+            // Lines come in pieces of at most 1 MiB cut at whitespace, so memory stays bounded on any input.
+            let reader = LinePieceReader(descriptor: handle.fileDescriptor, name: file, maxBytes: 1 << 20)
+            while let piece = try reader.next() {
+                bytes += piece.text.utf8.count + (piece.endsLine ? 1 : 0)
+                words.add(piece.text)
             }
         }
         let tokens = trainer.train(words)

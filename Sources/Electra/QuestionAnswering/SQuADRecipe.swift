@@ -53,7 +53,7 @@ public enum SQuADRecipe: String, Codable, Sendable, CaseIterable {
                 accumulation: 8,                          // run_squad.sh:24 (num_gpu)
                 learningRate: 4e-4,                       // run_squad.sh:22
                 warmupProportion: 0.05,                   // run_squad.sh:94
-                optimizer: .adamW,                        // Keras Adam, bias-corrected (optimization.py:83-91, 113)
+                optimizer: .adamW,                        // bias-corrected as Keras Adam (optimization.py:83-91, 113), with ε on √v̂ as PyTorch (Keras adds it to √v)
                 schedule: .warmupThenDecay,               // optimization.py:71-77 (WarmUp around PolynomialDecay)
                 weightDecay: 0.01,                        // run_squad.sh:95
                 layerDecay: 0.8,                          // run_squad.sh:96
