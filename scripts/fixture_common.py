@@ -102,3 +102,17 @@ def write_fixture(tensors, path, metadata, max_bytes=MAX_FIXTURE_BYTES):
     repo_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     print(f"{os.path.relpath(path, repo_root)}  {size} bytes  sha256:{digest}  {len(loaded)} tensors")
     return loaded
+
+
+def randomize_parameters(named_parameters, generator, weight_std, bias_std, layernorm_std):
+    """Draws every parameter in order: LayerNorm weights 1 + N(0, layernorm_std), biases
+    N(0, bias_std), everything else N(0, weight_std), all from one torch.Generator."""
+    import torch
+    with torch.no_grad():
+        for name, p in named_parameters:
+            if "LayerNorm.weight" in name:
+                p.copy_(1.0 + layernorm_std * torch.randn(p.shape, generator=generator))
+            elif name.endswith(".bias"):
+                p.copy_(bias_std * torch.randn(p.shape, generator=generator))
+            else:
+                p.copy_(weight_std * torch.randn(p.shape, generator=generator))

@@ -76,7 +76,7 @@ import safetensors
 import torch
 import transformers
 from safetensors import safe_open
-from fixture_common import TINY_ELECTRA, TensorCollector, canonicalize_metadata_order, seed_torch, write_fixture
+from fixture_common import TINY_ELECTRA, TensorCollector, canonicalize_metadata_order, randomize_parameters, seed_torch, write_fixture
 from transformers import ElectraConfig, ElectraForMaskedLM, ElectraForPreTraining
 
 SEED = 20261126
@@ -105,15 +105,8 @@ def build(cls, config, gen):
     """Construct ``cls`` from ``config`` and overwrite every parameter from ``gen``."""
     model = cls._from_config(config, attn_implementation="eager")
     assert model.config._attn_implementation == "eager"
-    with torch.no_grad():
-        # named_parameters() lists a tied tensor once, in a fixed order.
-        for name, p in model.named_parameters():
-            if "LayerNorm.weight" in name:
-                p.copy_(1.0 + LAYERNORM_STD * torch.randn(p.shape, generator=gen))
-            elif name.endswith(".bias"):
-                p.copy_(BIAS_STD * torch.randn(p.shape, generator=gen))
-            else:
-                p.copy_(WEIGHT_STD * torch.randn(p.shape, generator=gen))
+    # named_parameters() lists a tied tensor once, in a fixed order.
+    randomize_parameters(model.named_parameters(), gen, WEIGHT_STD, BIAS_STD, LAYERNORM_STD)
     model.eval()
     return model
 

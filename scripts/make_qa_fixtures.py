@@ -105,7 +105,7 @@ import safetensors
 import torch
 import torch.nn.functional as F
 import transformers
-from fixture_common import TensorCollector, seed_torch, write_fixture
+from fixture_common import TensorCollector, randomize_parameters, seed_torch, write_fixture
 from torch import nn
 from transformers import ElectraConfig, ElectraForQuestionAnswering, XLNetConfig
 from transformers.modeling_outputs import BaseModelOutput
@@ -238,14 +238,7 @@ def infer_forward(head, hidden, p_mask, k):
 
 
 def init_params(module, gen):
-    with torch.no_grad():
-        for name, p in module.named_parameters():
-            if "LayerNorm.weight" in name:
-                p.copy_(1.0 + LAYERNORM_STD * torch.randn(p.shape, generator=gen))
-            elif name.endswith(".bias"):
-                p.copy_(BIAS_STD * torch.randn(p.shape, generator=gen))
-            else:
-                p.copy_(WEIGHT_STD * torch.randn(p.shape, generator=gen))
+    randomize_parameters(module.named_parameters(), gen, WEIGHT_STD, BIAS_STD, LAYERNORM_STD)
 
 
 # ---------------------------------------------------------------------------

@@ -112,7 +112,7 @@ import safetensors
 import torch
 import torch.nn.functional as F
 import transformers
-from fixture_common import TINY_ELECTRA, TensorCollector, seed_torch, write_fixture
+from fixture_common import TINY_ELECTRA, TensorCollector, randomize_parameters, seed_torch, write_fixture
 from transformers import ElectraConfig, ElectraForMaskedLM, ElectraForPreTraining, ElectraForQuestionAnswering
 
 SEED = 20270314
@@ -183,14 +183,7 @@ def zero_gradient(name, n_layers=None, head=None):
 
 
 def randomize(named_params, gen):
-    with torch.no_grad():
-        for name, p in named_params:
-            if "LayerNorm.weight" in name:
-                p.copy_(1.0 + LAYERNORM_STD * torch.randn(p.shape, generator=gen))
-            elif name.endswith(".bias"):
-                p.copy_(BIAS_STD * torch.randn(p.shape, generator=gen))
-            else:
-                p.copy_(WEIGHT_STD * torch.randn(p.shape, generator=gen))
+    randomize_parameters(named_params, gen, WEIGHT_STD, BIAS_STD, LAYERNORM_STD)
 
 
 class PretrainingPair:
