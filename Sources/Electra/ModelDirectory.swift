@@ -96,6 +96,25 @@ public enum ModelDirectory {
     /// Fills `store` from `contents.weights`, by name. Names may lack the `electra.` prefix (as
     /// `ElectraModel` saves them). Tensors in `optional` may be absent (they keep their values);
     /// any other missing tensor is an error, as is a shape that disagrees with the configuration.
+    /// Throws unless `contents.weights` holds every tensor of `layout` (but those in `optional`) with
+    /// the layout's shape. Callers check before they allocate the layout, so that a `config.json` with
+    /// huge sizes beside small weights ends in this error rather than in an attempt to allocate them.
+    public static func checkWeights(_ contents: Contents, layout: [(name: String, shape: [Int])], optional: Set<String> = []) throws {
+        let file = contents.weights
+        var missing: [String] = []
+        for entry in layout where !optional.contains(entry.name) {
+            let candidates = [entry.name] + (entry.name.hasPrefix("electra.") ? [String(entry.name.dropFirst("electra.".count))] : [])
+            guard let name = candidates.first(where: { file.tensors[$0] != nil }) else {
+                missing.append(entry.name)
+                continue
+            }
+            guard file.tensors[name]!.shape == entry.shape else {
+                throw ModelDirectoryError.shapeMismatch(path: file.path, name: name, expected: entry.shape, found: file.tensors[name]!.shape)
+            }
+        }
+        guard missing.isEmpty else { throw ModelDirectoryError.missingTensors(path: file.path, names: missing) }
+    }
+
     public static func load(_ contents: Contents, into store: ParameterStore, optional: (String) -> Bool = { _ in false }) throws {
         let file = contents.weights
         var missing: [String] = []
@@ -146,8 +165,9 @@ public enum ModelDirectory {
         if let role = contents.role, role != .discriminator {
             throw ModelDirectoryError.wrongRole(path: directory, expected: .discriminator, found: role)
         }
-        let store = ParameterStore(layout: ElectraDiscriminator.layout(contents.config))
         let headNames = DiscriminatorHead.layout(contents.config).map(\.name)
+        try checkWeights(contents, layout: ElectraDiscriminator.layout(contents.config), optional: Set(headNames))
+        let store = ParameterStore(layout: ElectraDiscriminator.layout(contents.config))
         try load(contents, into: store, head: headNames, description: "discriminator head (discriminator_predictions)", policy: head)
         return ElectraDiscriminator(config: contents.config, parameters: store)
     }
@@ -164,6 +184,7 @@ public enum ModelDirectory {
             throw ConfigError.invalid(path: directory + "/config.json",
                                       reason: "tie_word_embeddings false is not supported: this generator's output layer is the word embeddings")
         }
+        try checkWeights(contents, layout: ElectraGenerator.layout(contents.config))
         let store = ParameterStore(layout: ElectraGenerator.layout(contents.config))
         try load(contents, into: store)
         let output = "generator_lm_head.weight", embeddings = "electra.embeddings.word_embeddings.weight"

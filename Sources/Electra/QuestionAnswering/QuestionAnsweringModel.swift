@@ -82,8 +82,11 @@ public final class QuestionAnsweringModel {
 
     static func load(_ contents: ModelDirectory.Contents, kind: QuestionAnsweringHeadKind, answerability: Bool,
                      head: HeadPolicy) throws -> QuestionAnsweringModel {
+        let headNames = kind.tensorNames(hidden: contents.config.hiddenSize, answerability: answerability)
+        try ModelDirectory.checkWeights(contents, layout: layout(contents.config, kind: kind, answerability: answerability),
+                                        optional: Set(headNames))
         let store = ParameterStore(layout: layout(contents.config, kind: kind, answerability: answerability))
-        try ModelDirectory.load(contents, into: store, head: kind.tensorNames(hidden: contents.config.hiddenSize, answerability: answerability),
+        try ModelDirectory.load(contents, into: store, head: headNames,
                                 description: kind.headDescription, policy: head, stream: "qa head")
         return QuestionAnsweringModel(config: contents.config, kind: kind, answerability: answerability, parameters: store)
     }

@@ -239,6 +239,16 @@ public final class Pretrainer {
             throw CheckpointError.corrupt(path: checkpoint, reason: "state.json does not decode (\(error))")
         }
         try state.settings.validate(source: path)
+        // The tensors must be there in the settings' shapes before anything of that size is allocated.
+        let weights = try SafetensorsFile(path: checkpoint + "/model.safetensors")
+        for entry in PretrainingModel.layout(discriminator: state.settings.discriminator, generator: state.settings.generator) {
+            guard let info = weights.tensors[entry.name] else {
+                throw CheckpointError.incompatible(path: checkpoint, reason: "model.safetensors has no tensor \(entry.name), which state.json's configuration needs")
+            }
+            guard info.shape == entry.shape else {
+                throw CheckpointError.incompatible(path: checkpoint, reason: "\(entry.name) has shape \(info.shape), state.json's configuration says \(entry.shape)")
+            }
+        }
         guard state.step >= 0, state.step <= state.settings.steps, state.optimizerStep >= 0,
               state.dataPosition.epoch >= 0, state.dataPosition.index >= 0 else {
             throw CheckpointError.corrupt(path: checkpoint, reason: "state.json records step \(state.step) of \(state.settings.steps), optimizer step \(state.optimizerStep), data position \(state.dataPosition.epoch)/\(state.dataPosition.index)")
