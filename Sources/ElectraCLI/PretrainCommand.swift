@@ -99,6 +99,9 @@ public struct PretrainCommand: ParsableCommand {
         }
         if let learningRate, !(learningRate.isFinite && learningRate > 0) { throw ValidationError("--learning-rate must be a positive number") }
         if freshOptimizer && initFrom == nil { throw ValidationError("--fresh-optimizer goes with --init-from") }
+        if initFrom != nil && (config != nil || vocab != nil || generatorFraction != nil) {
+            throw ValidationError("--init-from continues that checkpoint's networks and vocabulary: leave out --config, --vocab and --generator-fraction")
+        }
         guard [128, 256, 512].contains(maxSeqLength) || (8...4096).contains(maxSeqLength) else {
             throw ValidationError("--max-seq-length must be between 8 and 4096 (128 in phase 1, 512 in phase 2)")
         }

@@ -73,6 +73,7 @@ private func message(_ arguments: [String]) -> String {
         #expect(message(["pretrain", "--data", "/tmp", "--output", "/tmp/x", "--checkpoint-every", "0"]) == "")
         #expect(message(["pretrain", "--data", "/tmp", "--output", "/tmp/x", "--recipe", "bert"]).contains("nvidia"))
         #expect(message(["pretrain", "--data", "/tmp", "--output", "/tmp/x", "--fresh-optimizer"]).contains("--init-from"))
+        #expect(message(["pretrain", "--data", "/tmp", "--output", "/tmp/x", "--init-from", "/tmp", "--vocab", "v.txt"]).contains("--init-from"))
     }
 
     @Test func fillMaskNeedsAMask() {

@@ -68,7 +68,7 @@ public final class Pretrainer {
         } else if latest != nil {
             throw TrainingError.invalid("\(run) already holds checkpoints: pass --resume to continue that run, or choose another --output")
         }
-        try settings.validate(source: "the run's settings")
+        try settings.validate(source: "the run's settings (see `electra help pretrain`)")
         self.settings = settings
         self.run = run
         let vocabulary = try Vocabulary(contentsOf: settings.vocabulary)
@@ -238,7 +238,9 @@ public final class Pretrainer {
         } catch {
             throw CheckpointError.corrupt(path: checkpoint, reason: "state.json does not decode (\(error))")
         }
-        try state.settings.validate(source: path)
+        do { try state.settings.validate(source: "state.json") } catch {
+            throw CheckpointError.corrupt(path: checkpoint, reason: "\(error)")
+        }
         // The tensors must be there in the settings' shapes before anything of that size is allocated.
         let weights = try SafetensorsFile(path: checkpoint + "/model.safetensors")
         for entry in PretrainingModel.layout(discriminator: state.settings.discriminator, generator: state.settings.generator) {

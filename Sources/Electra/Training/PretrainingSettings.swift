@@ -52,7 +52,7 @@ public struct PretrainingSettings: Codable, Equatable, Sendable {
     /// Throws unless a run can be built from these settings (they may come from a damaged or edited
     /// `state.json`); `source` names the file in the message.
     public func validate(source: String) throws {
-        func fail(_ reason: String) -> CheckpointError { .corrupt(path: source, reason: reason) }
+        func fail(_ reason: String) -> TrainingError { .invalid("\(source): \(reason)") }
         for (name, value) in [("batchSize", batchSize), ("accumulation", accumulation), ("steps", steps),
                               ("logEvery", logEvery), ("keepCheckpoints", keepCheckpoints)] where value < 1 {
             throw fail("\(name) is \(value), it must be at least 1")
@@ -75,7 +75,7 @@ public struct PretrainingSettings: Codable, Equatable, Sendable {
             throw fail("the generator and discriminator disagree on embedding or vocabulary size, so they cannot share embeddings")
         }
         guard maxSequenceLength <= discriminator.maxPositionEmbeddings, maxSequenceLength <= generator.maxPositionEmbeddings else {
-            throw TrainingError.invalid("--max-seq-length \(maxSequenceLength) exceeds the model's max_position_embeddings \(discriminator.maxPositionEmbeddings)")
+            throw fail("the sequence length \(maxSequenceLength) exceeds the model's max_position_embeddings \(discriminator.maxPositionEmbeddings)")
         }
     }
 }
