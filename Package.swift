@@ -70,6 +70,13 @@ let package = Package(
             name: "electra",
             dependencies: ["ElectraCLI"]
         ),
+        // Fuzz targets for the readers of user files: scripts/fuzz.sh builds them with libFuzzer; a
+        // plain build gives the replay tool (see Fuzz/Targets/FuzzEntry.swift).
+        .executableTarget(
+            name: "electra-fuzz",
+            dependencies: ["Electra", "ElectraData", "ElectraOptim", "ElectraTensor", "ElectraTokenizer"],
+            path: "Fuzz/Targets"
+        ),
         .target(
             name: "_TestSupport",
             dependencies: ["ElectraTensor"],

@@ -124,11 +124,12 @@ public struct ShardHeader: Equatable, Sendable {
                                  tokenCount: Int(truncatingIfNeeded: get(UInt64.self, at: 40)),
                                  tokenWidth: Int(get(UInt32.self, at: 48)),
                                  payloadChecksum: get(UInt64.self, at: 56))
+        // Counts up to Int.max / 16 keep `fileSize` (80 + 4n + 4t at most) from overflowing.
         let sane = get(UInt32.self, at: 12) == UInt32(size)
             && (header.tokenWidth == 2 || header.tokenWidth == 4)
             && header.maxSequenceLength >= 1 && header.maxSequenceLength <= Int(UInt16.max)
             && header.exampleCount >= 0 && header.tokenCount >= 0
-            && header.exampleCount <= Int.max / 8 && header.tokenCount <= Int.max / 8
+            && header.exampleCount <= Int.max / 16 && header.tokenCount <= Int.max / 16
         guard sane else { throw ShardError.corrupt(path: path, part: "header fields") }
         return header
     }

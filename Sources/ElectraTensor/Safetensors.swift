@@ -93,18 +93,18 @@ public struct SafetensorsFile: @unchecked Sendable {
                 continue
             }
             guard let entry = value as? [String: Any], let dtypeName = entry["dtype"] as? String,
-                  let shape = (entry["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  let offsets = (entry["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  offsets.count == 2, (entry["shape"] as? [Any])?.count == shape.count
+                  let shape = Self.sizes(entry["shape"]), let offsets = Self.sizes(entry["data_offsets"]), offsets.count == 2
             else {
-                throw SafetensorsError.malformed(path: path, reason: "entry '\(name)' lacks dtype, shape or data_offsets")
+                throw SafetensorsError.malformed(
+                    path: path, reason: "entry '\(name)' lacks dtype, or its shape or data_offsets are not lists of non-negative integers")
             }
             guard let dtype = SafetensorsType(rawValue: dtypeName) else {
                 throw SafetensorsError.unsupportedType(path: path, name: name, dtype: dtypeName)
             }
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataSize,
-                  offsets[1] - offsets[0] == shape.reduce(1, *) * dtype.size
-            else {
+            guard let byteCount = Self.byteCount(shape: shape, elementSize: dtype.size) else {
+                throw SafetensorsError.malformed(path: path, reason: "tensor '\(name)' has shape \(shape), whose size overflows")
+            }
+            guard offsets[0] <= offsets[1], offsets[1] <= dataSize, offsets[1] - offsets[0] == byteCount else {
                 throw SafetensorsError.malformed(
                     path: path, reason: "tensor '\(name)' (shape \(shape), \(dtypeName)) claims bytes \(offsets) of a \(dataSize)-byte data section")
             }
@@ -114,6 +114,31 @@ public struct SafetensorsFile: @unchecked Sendable {
         self.metadata = metadata
         self.data = data
         self.dataStart = dataStart
+    }
+
+    /// The values of a JSON list of sizes or offsets; nil unless each is an integer in `0...Int.max`
+    /// (a fraction, a negative number or one past `Int.max` is refused rather than rounded or wrapped).
+    private static func sizes(_ value: Any?) -> [Int]? {
+        guard let list = value as? [Any] else { return nil }
+        var sizes: [Int] = []
+        for element in list {
+            guard let number = element as? NSNumber, let size = Int(exactly: number), size >= 0 else { return nil }
+            sizes.append(size)
+        }
+        return sizes
+    }
+
+    /// The bytes of a tensor of `shape`, or nil when the product overflows `Int` at any step: then a
+    /// `Tensor` of that shape could not be made even when a later dimension is 0 (its element count
+    /// multiplies in the same order, without the element size).
+    private static func byteCount(shape: [Int], elementSize: Int) -> Int? {
+        var product = elementSize
+        for dimension in shape {
+            let (next, overflow) = product.multipliedReportingOverflow(by: dimension)
+            if overflow { return nil }
+            product = next
+        }
+        return product
     }
 
     /// Tensor names, sorted.

@@ -7,6 +7,7 @@ public enum VocabularyError: Error, CustomStringConvertible, Equatable {
     case unreadable(path: String, reason: String)
     case empty(path: String)
     case missingSpecialToken(path: String, token: String)
+    case tooLarge(path: String, bytes: Int)
 
     public var description: String {
         switch self {
@@ -16,6 +17,9 @@ public enum VocabularyError: Error, CustomStringConvertible, Equatable {
             return "the vocabulary \(path) is empty; pass a BERT vocab.txt with one token per line"
         case .missingSpecialToken(let path, let token):
             return "the vocabulary \(path) has no \(token) token; BERT vocabularies need [PAD], [UNK], [CLS], [SEP] and [MASK]"
+        case .tooLarge(let path, let bytes):
+            return "the vocabulary \(path) is \(bytes) bytes, more than the 2 GiB a vocabulary may have (BERT's is 232 KB); "
+                + "pass a vocab.txt with one token per line"
         }
     }
 }
@@ -48,6 +52,8 @@ public struct Vocabulary: Sendable {
         } catch {
             throw VocabularyError.unreadable(path: path, reason: error.localizedDescription)
         }
+        // Ids and the piece table's offsets are Int32; a file this large cannot be a vocabulary.
+        guard data.count < Int(Int32.max) else { throw VocabularyError.tooLarge(path: path, bytes: data.count) }
         let text = String(decoding: data, as: UTF8.self)
         var lines = text.components(separatedBy: "\n")
         if lines.last == "" { lines.removeLast() }
