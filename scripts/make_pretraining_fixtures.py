@@ -100,7 +100,7 @@ import safetensors
 import torch
 import torch.nn.functional as F
 import transformers
-from fixture_common import TINY_ELECTRA, TensorCollector, seed_torch, write_fixture
+from fixture_common import TINY_ELECTRA, TensorCollector, randomize_parameters, seed_torch, write_fixture
 from transformers import ElectraConfig, ElectraForMaskedLM, ElectraForPreTraining
 
 SEED = 20261126
@@ -141,17 +141,9 @@ V = COMMON["vocab_size"]
 
 def randomize(model, gen, skip_prefix=None):
     """Overwrite every parameter of ``model`` (except names under ``skip_prefix``) from ``gen``."""
-    with torch.no_grad():
-        # named_parameters() lists a tied tensor once, in a fixed order.
-        for name, p in model.named_parameters():
-            if skip_prefix is not None and name.startswith(skip_prefix):
-                continue
-            if "LayerNorm.weight" in name:
-                p.copy_(1.0 + LAYERNORM_STD * torch.randn(p.shape, generator=gen))
-            elif name.endswith(".bias"):
-                p.copy_(BIAS_STD * torch.randn(p.shape, generator=gen))
-            else:
-                p.copy_(WEIGHT_STD * torch.randn(p.shape, generator=gen))
+    # named_parameters() lists a tied tensor once, in a fixed order.
+    kept = ((name, p) for name, p in model.named_parameters() if skip_prefix is None or not name.startswith(skip_prefix))
+    randomize_parameters(kept, gen, WEIGHT_STD, BIAS_STD, LAYERNORM_STD)
 
 
 # ---------------------------------------------------------------------------
