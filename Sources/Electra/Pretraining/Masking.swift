@@ -20,10 +20,11 @@ public struct MaskedBatch: Sendable {
     }
 
     /// The discriminator's input: `original` with the generator's `samples` (one per entry of
-    /// `positions`) written in, as Google's `pretrain_helpers.scatter_update` writes int32 tokens:
-    /// the samples for one position are summed and floor-divided by their count, so a position drawn
-    /// once takes its sample and one drawn twice with samples a and b takes ⌊(a + b) / 2⌋ (NVIDIA's
-    /// TF2 `pretrain_utils.scatter_update` is the same code).
+    /// `positions`) written in, as Google's `pretrain_helpers.scatter_update` (lines 62–110, the
+    /// floor division at 106) writes int32 tokens: the samples for one position are summed and
+    /// floor-divided by their count, so a position drawn once takes its sample and one drawn twice
+    /// with samples a and b takes ⌊(a + b) / 2⌋ (NVIDIA's TF2 `pretrain_utils.scatter_update`,
+    /// lines 175–229, is the same code).
     public func corrupted(_ original: [Int32], samples: [Int32]) -> [Int32] {
         precondition(samples.count == positions.count, "MaskedBatch.corrupted: \(samples.count) samples for \(positions.count) positions")
         var ids = original
@@ -41,8 +42,9 @@ public struct MaskedBatch: Sendable {
     }
 }
 
-/// How ELECTRA chooses positions, exactly as Google's `pretrain_helpers.mask` (and NVIDIA's TF2
-/// `pretrain_utils.mask`, the same code) does:
+/// How ELECTRA chooses positions, exactly as Google's `pretrain_helpers.mask` (lines 145–213: the
+/// count at 174, the draw at 188, the [MASK] choice at 201–202) and NVIDIA's TF2 `pretrain_utils.mask`
+/// (244–311, the same code) do:
 ///
 /// - candidates: non-padding tokens other than `[CLS]`, `[SEP]` and `[MASK]` (`_get_candidates_mask`);
 /// - count: `max(1, min(N, round(tokens · probability)))` with `tokens` the non-padding length

@@ -54,7 +54,7 @@ public final class Pretrainer {
     /// Starts a run (or continues one with `resume`). `initFrom` (a checkpoint folder) seeds the
     /// weights of a new phase, as phase 2 starts from phase 1; with `continueMoments` the optimizer's
     /// moments come from it too and only its step count restarts, as NVIDIA's run_pretraining.py
-    /// restores the optimizer and sets `optimizer.iterations` to 0 for phase 2 (lines 330–336).
+    /// restores the optimizer and sets `optimizer.iterations` to 0 for phase 2 (lines 392–396).
     public init(settings: PretrainingSettings, run: String, resume: Bool = false, initFrom: String? = nil,
                 continueMoments: Bool = true) throws {
         var settings = settings
