@@ -93,19 +93,16 @@ public enum ModelDirectory {
         return Contents(config: config, role: role, weights: weights, vocabularyPath: vocabulary)
     }
 
-    /// Fills `store` from `contents.weights`, by name. Names may lack the `electra.` prefix (as
-    /// `ElectraModel` saves them). Tensors in `optional` may be absent (they keep their values);
-    /// any other missing tensor is an error, as is a shape that disagrees with the configuration.
-    /// Throws unless `contents.weights` holds every tensor of `layout` (but those in `optional`) with
+    /// Throws unless `contents.weights` holds every tensor of `layout` (but those `optional` accepts) with
     /// the layout's shape. Callers check before they allocate the layout, so that a `config.json` with
     /// huge sizes beside small weights ends in this error rather than in an attempt to allocate them.
-    public static func checkWeights(_ contents: Contents, layout: [(name: String, shape: [Int])], optional: Set<String> = []) throws {
+    public static func checkWeights(_ contents: Contents, layout: [(name: String, shape: [Int])],
+                                    optional: (String) -> Bool = { _ in false }) throws {
         let file = contents.weights
         var missing: [String] = []
-        for entry in layout where !optional.contains(entry.name) {
-            let candidates = [entry.name] + (entry.name.hasPrefix("electra.") ? [String(entry.name.dropFirst("electra.".count))] : [])
-            guard let name = candidates.first(where: { file.tensors[$0] != nil }) else {
-                missing.append(entry.name)
+        for entry in layout {
+            guard let name = storedName(entry.name, in: file) else {
+                if !optional(entry.name) { missing.append(entry.name) }
                 continue
             }
             guard file.tensors[name]!.shape == entry.shape else {
@@ -115,22 +112,22 @@ public enum ModelDirectory {
         guard missing.isEmpty else { throw ModelDirectoryError.missingTensors(path: file.path, names: missing) }
     }
 
+    /// The name under which `file` holds tensor `name`: as it is, or without the `electra.` prefix.
+    private static func storedName(_ name: String, in file: SafetensorsFile) -> String? {
+        if file.tensors[name] != nil { return name }
+        guard name.hasPrefix("electra.") else { return nil }
+        let bare = String(name.dropFirst("electra.".count))
+        return file.tensors[bare] != nil ? bare : nil
+    }
+
+    /// Fills `store` from `contents.weights`, by name. Names may lack the `electra.` prefix (as
+    /// `ElectraModel` saves them). Tensors in `optional` may be absent (they keep their values);
+    /// any other missing tensor is an error, as is a shape that disagrees with the configuration.
     public static func load(_ contents: Contents, into store: ParameterStore, optional: (String) -> Bool = { _ in false }) throws {
-        let file = contents.weights
-        var missing: [String] = []
+        try checkWeights(contents, layout: store.entries.map { ($0.name, $0.shape) }, optional: optional)
         for entry in store.entries {
-            let candidates = [entry.name] + (entry.name.hasPrefix("electra.") ? [String(entry.name.dropFirst("electra.".count))] : [])
-            guard let name = candidates.first(where: { file.tensors[$0] != nil }) else {
-                if !optional(entry.name) { missing.append(entry.name) }
-                continue
-            }
-            let info = file.tensors[name]!
-            guard info.shape == entry.shape else {
-                throw ModelDirectoryError.shapeMismatch(path: file.path, name: name, expected: entry.shape, found: info.shape)
-            }
-            store[entry.name].copy(from: try file.tensor(name))
+            if let name = storedName(entry.name, in: contents.weights) { store[entry.name].copy(from: try contents.weights.tensor(name)) }
         }
-        guard missing.isEmpty else { throw ModelDirectoryError.missingTensors(path: file.path, names: missing) }
     }
 
     /// Loads `contents` into `store`, whose head tensors are `head` (described by `description`):
@@ -166,7 +163,7 @@ public enum ModelDirectory {
             throw ModelDirectoryError.wrongRole(path: directory, expected: .discriminator, found: role)
         }
         let headNames = DiscriminatorHead.layout(contents.config).map(\.name)
-        try checkWeights(contents, layout: ElectraDiscriminator.layout(contents.config), optional: Set(headNames))
+        try checkWeights(contents, layout: ElectraDiscriminator.layout(contents.config), optional: headNames.contains)
         let store = ParameterStore(layout: ElectraDiscriminator.layout(contents.config))
         try load(contents, into: store, head: headNames, description: "discriminator head (discriminator_predictions)", policy: head)
         return ElectraDiscriminator(config: contents.config, parameters: store)

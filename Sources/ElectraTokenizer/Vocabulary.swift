@@ -46,13 +46,17 @@ public struct Vocabulary: Sendable {
 
     /// Loads `vocab.txt` from `path`.
     public init(contentsOf path: String) throws {
+        // Ids and the piece table's offsets are Int32; a file this large cannot be a vocabulary (checked
+        // before reading it, so a wrong multi-gigabyte file is not read whole).
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size >= Int(Int32.max) {
+            throw VocabularyError.tooLarge(path: path, bytes: size)
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw VocabularyError.unreadable(path: path, reason: error.localizedDescription)
         }
-        // Ids and the piece table's offsets are Int32; a file this large cannot be a vocabulary.
         guard data.count < Int(Int32.max) else { throw VocabularyError.tooLarge(path: path, bytes: data.count) }
         let text = String(decoding: data, as: UTF8.self)
         var lines = text.components(separatedBy: "\n")

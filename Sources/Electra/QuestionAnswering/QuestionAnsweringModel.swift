@@ -84,7 +84,7 @@ public final class QuestionAnsweringModel {
                      head: HeadPolicy) throws -> QuestionAnsweringModel {
         let headNames = kind.tensorNames(hidden: contents.config.hiddenSize, answerability: answerability)
         try ModelDirectory.checkWeights(contents, layout: layout(contents.config, kind: kind, answerability: answerability),
-                                        optional: Set(headNames))
+                                        optional: headNames.contains)
         let store = ParameterStore(layout: layout(contents.config, kind: kind, answerability: answerability))
         try ModelDirectory.load(contents, into: store, head: headNames,
                                 description: kind.headDescription, policy: head, stream: "qa head")

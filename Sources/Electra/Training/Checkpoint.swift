@@ -115,16 +115,22 @@ public enum CheckpointStore {
         return state
     }
 
-    private static func fill(_ store: ParameterStore, from file: SafetensorsFile, prefix: String, path: String) throws {
-        for entry in store.entries {
+    /// Throws unless `file` holds every tensor of `layout` (names behind `prefix`) in its shape; called
+    /// before a layout read from `state.json` is allocated, and before every load.
+    static func check(_ file: SafetensorsFile, layout: [(name: String, shape: [Int])], prefix: String = "", path: String) throws {
+        for entry in layout {
             guard let info = file.tensors[prefix + entry.name] else {
                 throw CheckpointError.incompatible(path: path, reason: "it has no tensor \(prefix + entry.name); was it made with another model configuration?")
             }
             guard info.shape == entry.shape else {
                 throw CheckpointError.incompatible(path: path, reason: "\(prefix + entry.name) has shape \(info.shape), this run needs \(entry.shape)")
             }
-            store[entry.name].copy(from: try file.tensor(prefix + entry.name))
         }
+    }
+
+    private static func fill(_ store: ParameterStore, from file: SafetensorsFile, prefix: String, path: String) throws {
+        try check(file, layout: store.entries.map { ($0.name, $0.shape) }, prefix: prefix, path: path)
+        for entry in store.entries { store[entry.name].copy(from: try file.tensor(prefix + entry.name)) }
     }
 
     /// Complete checkpoint folders, oldest first by step number (not by name: ckpt-1000000 is newer

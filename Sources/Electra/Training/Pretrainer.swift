@@ -242,15 +242,9 @@ public final class Pretrainer {
             throw CheckpointError.corrupt(path: checkpoint, reason: "\(error)")
         }
         // The tensors must be there in the settings' shapes before anything of that size is allocated.
-        let weights = try SafetensorsFile(path: checkpoint + "/model.safetensors")
-        for entry in PretrainingModel.layout(discriminator: state.settings.discriminator, generator: state.settings.generator) {
-            guard let info = weights.tensors[entry.name] else {
-                throw CheckpointError.incompatible(path: checkpoint, reason: "model.safetensors has no tensor \(entry.name), which state.json's configuration needs")
-            }
-            guard info.shape == entry.shape else {
-                throw CheckpointError.incompatible(path: checkpoint, reason: "\(entry.name) has shape \(info.shape), state.json's configuration says \(entry.shape)")
-            }
-        }
+        try CheckpointStore.check(try SafetensorsFile(path: checkpoint + "/model.safetensors"),
+                                  layout: PretrainingModel.layout(discriminator: state.settings.discriminator, generator: state.settings.generator),
+                                  path: checkpoint)
         guard state.step >= 0, state.step <= state.settings.steps, state.optimizerStep >= 0,
               state.dataPosition.epoch >= 0, state.dataPosition.index >= 0 else {
             throw CheckpointError.corrupt(path: checkpoint, reason: "state.json records step \(state.step) of \(state.settings.steps), optimizer step \(state.optimizerStep), data position \(state.dataPosition.epoch)/\(state.dataPosition.index)")
@@ -270,11 +264,7 @@ public final class Pretrainer {
     /// directories `output/discriminator` and `output/generator`, each with `vocab.txt`.
     public static func export(checkpoint: String, to output: String) throws {
         let (model, s) = try loadModel(checkpoint: checkpoint)
-        guard FileManager.default.fileExists(atPath: s.vocabulary) else {
-            throw TrainingError.invalid("the vocabulary \(s.vocabulary) that \(checkpoint) was trained with is gone; put it back "
-                                        + "(the exported directories need it as vocab.txt) and export again")
-        }
-        let vocabulary: String? = s.vocabulary
+        let vocabulary = try ModelDirectory.recordedVocabulary(s.vocabulary, recordedIn: "checkpoint \(checkpoint)")
         try ModelDirectory.save(config: s.discriminator, parameters: model.discriminatorStore(), role: .discriminator,
                                 vocabulary: vocabulary, to: output + "/discriminator")
         try ModelDirectory.save(config: s.generator, parameters: model.generatorStore(), role: .generator,
