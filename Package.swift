@@ -31,9 +31,15 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // bf16 matrix products through oneDNN (Debian's libdnnl-dev), opened at run time with dlopen so
+        // that the package builds and runs without it (in fp32).
+        .target(
+            name: "COneDNN",
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+        ),
         .target(
             name: "ElectraTensor",
-            dependencies: blasDependencies,
+            dependencies: blasDependencies + ["COneDNN"],
             linkerSettings: blasLinkerSettings
         ),
         .target(

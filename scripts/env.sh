@@ -1,7 +1,8 @@
 # Sourced by the other scripts: installs what the build needs and sets what the BLAS needs.
 #
-#  - Debian packages: libopenblas-dev (BLAS). Installed with apt-get when running as root; otherwise
-#    the script names the packages and stops.
+#  - Debian packages: libopenblas-dev (BLAS), required; libdnnl-dev (oneDNN, for --precision bf16),
+#    optional. Installed with apt-get when running as root; otherwise the script names them and stops
+#    for a missing required one (a missing optional one only means bf16 runs in fp32).
 #  - OPENBLAS_CORETYPE: Debian's OpenBLAS 0.3.21 does not recognise recent processors and may fall
 #    back to slow kernels. On a processor with AVX-512 it is set to SkylakeX unless it already names
 #    an AVX-512 kernel family. Set ELECTRA_KEEP_OPENBLAS_CORETYPE=1 to leave it alone.
@@ -18,6 +19,7 @@ electra_cpu_has() {
 electra_install_packages() {
     [ "$(uname -s)" = "Linux" ] || return 0
     command -v dpkg-query >/dev/null 2>&1 || return 0
+    electra_install_optional libdnnl-dev
     local missing=()
     for package in libopenblas-dev; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -35,6 +37,18 @@ electra_install_packages() {
         echo "electra: install them with: sudo apt-get install ${missing[*]}" >&2
         return 1
     fi
+}
+
+# Installs an optional package when running as root; says what is missing otherwise and goes on.
+electra_install_optional() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" && return 0
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "electra: installing $1 with apt-get (optional)" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        { apt-get update -qq && apt-get install -y -qq "$1" >/dev/null; } && return 0
+    fi
+    echo "electra: optional package $1 is not installed (sudo apt-get install $1); --precision bf16 will run in fp32" >&2
+    return 0
 }
 
 electra_set_blas_kernels() {

@@ -24,7 +24,13 @@ public struct DetectCommand: ParsableCommand {
     @Argument(help: "The text to check.")
     var text: String
 
+    @OptionGroup var precision: PrecisionOption
+
     public func run() throws {
+        try precision.run(execute)
+    }
+
+    private func execute() throws {
         let discriminator = try ModelDirectory.loadDiscriminator(model)
         let tokenizer = try ModelDirectory.tokenizer(for: model, config: discriminator.config)
         let encoded = tokenizer.encodePair(text, maxLength: discriminator.config.maxPositionEmbeddings)

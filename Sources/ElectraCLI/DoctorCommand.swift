@@ -40,11 +40,19 @@ public struct DoctorCommand: ParsableCommand {
             lines.append(line("blas kernels", "\(core) (\(requested))"))
         }
         lines.append(line("blas threads", String(BLAS.threadCount)))
+        let bf16 = BF16Backend.status
+        lines.append(line("bf16 products", bf16.available
+            ? "oneDNN \(BF16Backend.version ?? "?"), kernel \(BF16Backend.kernel ?? "?") (used by --precision bf16)"
+            : "unavailable: \(bf16.reason); --precision bf16 runs in fp32"))
         lines.append(line("kernel threads", String(Parallel.threadCount)
             + (environment["ELECTRA_NUM_THREADS"] == nil ? "" : " (ELECTRA_NUM_THREADS)")))
 
         var warnings: [String] = []
         if let warning = SystemInfo.blasWarning { warnings.append(warning) }
+        if !bf16.available && (SystemInfo.has("AVX512-BF16") || SystemInfo.has("AMX-BF16")) {
+            warnings.append("This processor has bf16 instructions but \(bf16.reason); install Debian's libdnnl2 "
+                + "(`apt-get install libdnnl-dev`, which scripts/env.sh does when run as root) for --precision bf16.")
+        }
         if SystemInfo.buildConfiguration == "debug" {
             warnings.append("This is a debug build; kernels run 10-50x slower. Build with scripts/build.sh "
                 + "(or `swift build -c release`).")

@@ -32,7 +32,13 @@ public struct FillMaskCommand: ParsableCommand {
         guard text.contains("[MASK]") else { throw ValidationError("the text has no [MASK]; write [MASK] where a word should be predicted") }
     }
 
+    @OptionGroup var precision: PrecisionOption
+
     public func run() throws {
+        try precision.run(execute)
+    }
+
+    private func execute() throws {
         let generator = try ModelDirectory.loadGenerator(model)
         let tokenizer = try ModelDirectory.tokenizer(for: model, config: generator.config)
         let encoded = tokenizer.encodePair(text, maxLength: generator.config.maxPositionEmbeddings)

@@ -113,7 +113,13 @@ public struct FinetuneSquadCommand: ParsableCommand {
         return (settings, recipe == .google ? size : nil)
     }
 
+    @OptionGroup var precision: PrecisionOption
+
     public func run() throws {
+        try precision.run(execute)
+    }
+
+    private func execute() throws {
         let trainSet = try SQuADDataset(contentsOf: train)
         let squadVersion = version ?? trainSet.version
         for problem in trainSet.answerProblems.prefix(5) { Console.line("skipped: \(problem)") }
@@ -128,7 +134,7 @@ public struct FinetuneSquadCommand: ParsableCommand {
         let training = featurizer.featurize(trainSet.examples.filter { !$0.hasAnswerProblem }, training: true)
         Console.line("fine-tuning on \(trainSet.examples.count) questions, SQuAD \(squadVersion.rawValue), \(head.rawValue) head, "
                      + "recipe \(recipe.rawValue)\(size.map { " (\($0.rawValue))" } ?? ""), sequences of \(sequenceLength): "
-                     + settings.summary(features: training.features.count))
+                     + settings.summary(features: training.features.count) + "; matrix products in \(precision.description)")
         let tuner = SQuADFineTuner(model: qa, settings: settings)
         try tuner.train(training.features, source: train) { step, steps, loss in
             if step % 10 == 0 || step == steps || step == 1 { Console.line(String(format: "step %d/%d  loss %.4f", step, steps, loss)) }

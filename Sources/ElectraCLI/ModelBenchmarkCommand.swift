@@ -37,6 +37,10 @@ public struct ModelBenchmarkCommand: ParsableCommand {
     @OptionGroup var options: ModelBenchmarkOptions
 
     public func run() throws {
+        try options.precision.run(measure)
+    }
+
+    private func measure() throws {
         let (size, batch, length, repeats, rounds, python) =
             (options.size, options.batch, options.length, options.repeats, options.rounds, options.python)
         var config = size.config

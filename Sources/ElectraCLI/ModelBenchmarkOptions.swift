@@ -18,6 +18,8 @@ struct ModelBenchmarkOptions: ParsableArguments {
     @Option(help: "Interleaved rounds.")
     var rounds = 2
 
+    @OptionGroup var precision: PrecisionOption
+
     @Option(help: "Python with torch and transformers (default: .venv-ref/bin/python if present; 'none' to skip).")
     var python: String?
 

@@ -42,7 +42,13 @@ public struct PredictCommand: ParsableCommand {
         guard topK >= 1 else { throw ValidationError("--top-k must be at least 1") }
     }
 
+    @OptionGroup var precision: PrecisionOption
+
     public func run() throws {
+        try precision.run(execute)
+    }
+
+    private func execute() throws {
         let qa = try QuestionAnsweringModel.loadFineTuned(model)
         try squad.check(against: qa.config, model: model)
         let tokenizer = try ModelDirectory.tokenizer(for: model, config: qa.config)

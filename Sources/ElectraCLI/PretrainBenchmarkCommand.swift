@@ -23,6 +23,10 @@ public struct PretrainBenchmarkCommand: ParsableCommand {
     @OptionGroup var options: ModelBenchmarkOptions
 
     public func run() throws {
+        try options.precision.run(measure)
+    }
+
+    private func measure() throws {
         let (size, batch, length, repeats, rounds, python) =
             (options.size, options.batch, options.length, options.repeats, options.rounds, options.python)
         let discriminator = size.config

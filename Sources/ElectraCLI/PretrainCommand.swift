@@ -112,7 +112,13 @@ public struct PretrainCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: data) else { throw ValidationError("--data \(data) does not exist: make shards with `electra prepare`") }
     }
 
+    @OptionGroup var precision: PrecisionOption
+
     public func run() throws {
+        try precision.run(execute)
+    }
+
+    private func execute() throws {
         // Phase 2 continues the phase-1 networks: their configurations and vocabulary come with them.
         let initial = try initFrom.map { try Pretrainer.readState(checkpoint: $0).settings }
         var discriminator = try initial?.discriminator ?? config.map { try ElectraConfig(contentsOf: $0) } ?? modelSize.config
@@ -151,10 +157,11 @@ public struct PretrainCommand: ParsableCommand {
         Console.line("pretraining ELECTRA (phase \(s.phase)): discriminator hidden \(s.discriminator.hiddenSize) × \(s.discriminator.numHiddenLayers) layers, "
               + "generator hidden \(s.generator.hiddenSize), \(trainer.model.parameters.parameterCount.formatted()) parameters; "
               + "\(s.sequencesPerStep) sequences of \(s.maxSequenceLength) per update, \(s.steps) updates (\(s.schedule.warmupSteps) warmup), "
-              + "\(s.recipe?.rawValue ?? "custom") recipe: \(s.optimizer.kind.rawValue) peak \(s.schedule.peak)")
+              + "\(s.recipe?.rawValue ?? "custom") recipe: \(s.optimizer.kind.rawValue) peak \(s.schedule.peak); "
+              + "matrix products in \(precision.description)")
         if resume {
             Console.line("resuming at update \(trainer.completed) with the run's saved settings (\(output)/settings.json); "
-                         + "options given now other than --output and --stop-after are not used")
+                         + "options given now other than --output, --stop-after and --precision are not used")
         }
         let terminal = Console.isTerminal
         try trainer.train(stopAfter: stopAfter) { r in

@@ -45,7 +45,13 @@ public struct SquadBenchmarkCommand: ParsableCommand {
         return fastest
     }
 
+    @OptionGroup var precision: PrecisionOption
+
     public func run() throws {
+        try precision.run(execute)
+    }
+
+    private func execute() throws {
         let config = size.config
         let store = ParameterStore(layout: QuestionAnsweringModel.layout(config, kind: head, answerability: false))
         var randomness = RandomGenerator(seed: 0)

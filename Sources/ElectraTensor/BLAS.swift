@@ -13,7 +13,7 @@ import COpenBLAS
 
 /// Single-precision general matrix multiply and a description of the BLAS in use.
 public enum BLAS {
-    /// `C = alpha · op(A) · op(B) + beta · C` on row-major matrices.
+    /// `C = alpha · op(A) · op(B) + beta · C` on row-major matrices, in the task's `Precision`.
     ///
     /// `op(A)` is `[m, k]`, `op(B)` is `[k, n]`, `C` is `[m, n]`; `lda`, `ldb`, `ldc` are the row
     /// strides of the matrices as stored (before transposition).
@@ -22,6 +22,22 @@ public enum BLAS {
                             alpha: Float, a: UnsafePointer<Float>, lda: Int,
                             b: UnsafePointer<Float>, ldb: Int,
                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if m == 0 || n == 0 { return }
+        if Precision.current == .bf16, BF16Backend.isAvailable,
+           BF16Backend.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc) {
+            return
+        }
+        sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+
+    /// The Float32 product of the platform's BLAS, whatever the task's precision.
+    @inlinable
+    public static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                             alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                             b: UnsafePointer<Float>, ldb: Int,
+                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         if m == 0 || n == 0 { return }
         cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans,

@@ -33,6 +33,30 @@ public struct MatrixBatch {
         self.rowStride = rowStride
     }
 
+    /// `(outerStride, innerStride)`.
+    @inlinable
+    public var strides: (outer: Int, inner: Int) { (outerStride, innerStride) }
+
+    /// The inner size at which `count` items of `a`, `b` and `c` form one `[count / inner, inner]`
+    /// grid of strides, or `nil` when they do not. A batch with `inner` 1 is a grid of any inner
+    /// size that divides `count` (see `grid(inner:)`).
+    @inlinable
+    public static func commonInner(_ count: Int, _ a: MatrixBatch, _ b: MatrixBatch, _ c: MatrixBatch) -> Int? {
+        let inner = max(a.inner, b.inner, c.inner)
+        guard count % inner == 0 else { return nil }
+        for batch in [a, b, c] where batch.inner != inner && batch.inner != 1 { return nil }
+        return inner
+    }
+
+    /// This batch seen as a grid of `inner` items per outer group; item `i` is unchanged when this
+    /// batch's own `inner` is `inner` or 1.
+    @inlinable
+    public func grid(inner: Int) -> MatrixBatch {
+        if self.inner == inner { return self }
+        return MatrixBatch(base: base, inner: inner, outerStride: outerStride * inner,
+                           innerStride: outerStride, rowStride: rowStride)
+    }
+
     /// The first element of item `index`.
     @inlinable
     public func pointer(_ index: Int) -> UnsafeMutablePointer<Float> {
@@ -47,6 +71,17 @@ public enum BatchedMatmul {
     public static func run(count: Int, m: Int, n: Int, k: Int,
                            a: MatrixBatch, transposeA: Bool, b: MatrixBatch, transposeB: Bool,
                            c: MatrixBatch, alpha: Float = 1, beta: Float = 0) {
+        if count == 0 { return }
+        if Precision.current == .bf16, BF16Backend.isAvailable, let inner = MatrixBatch.commonInner(count, a, b, c) {
+            let (ga, gb, gc) = (a.grid(inner: inner), b.grid(inner: inner), c.grid(inner: inner))
+            if BF16Backend.batchedGemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                       alpha: alpha, a: ga.base, lda: ga.rowStride, aStrides: ga.strides,
+                                       b: gb.base, ldb: gb.rowStride, bStrides: gb.strides, beta: beta,
+                                       c: gc.base, ldc: gc.rowStride, cStrides: gc.strides,
+                                       outer: count / inner, inner: inner) {
+                return
+            }
+        }
         for i in 0..<count {
             BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                       alpha: alpha, a: a.pointer(i), lda: a.rowStride, b: b.pointer(i), ldb: b.rowStride,
