@@ -56,42 +56,20 @@ public struct ModelBenchmarkCommand: ParsableCommand {
         let workspace = ElectraDiscriminator.Workspace(config: config, batch: batch, length: length, training: false)
         let reference = PythonReference(python: python, script: "scripts/benchmark_torch_model.py")
         print("electra benchmark model: ELECTRA-\(size.rawValue) discriminator (\(store.parameterCount.formatted()) parameters), "
-              + "batch \(batch) × \(length), Float32, BLAS \(BLAS.coreName ?? BLAS.libraryName) × \(BLAS.threadCount), kernels × \(Parallel.threadCount)")
+              + "batch \(batch) × \(length), inference")
+        let ceiling = BenchmarkReport.header(options.precision)
         if reference == nil { print("(transformers not found: pass --python PATH to compare)") }
         _ = model.logits(tokens, workspace)   // warm-up
-        var ours = Double.infinity, theirs = Double.infinity, theirMemory = 0.0
-        for _ in 1...rounds {
+        let comparison = try InterleavedComparison.run(rounds: rounds, reference: reference, options: options) { _ in
+            var best = Double.infinity
             for _ in 0..<repeats {
                 let start = DispatchTime.now().uptimeNanoseconds
                 _ = model.logits(tokens, workspace)
-                ours = min(ours, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
             }
-            if let reference {
-                let result = try reference.run(["--size", size.rawValue, "--batch", String(batch), "--length", String(length),
-                                                "--repeats", String(repeats)])
-                theirs = min(theirs, result["seconds"] ?? .infinity)
-                theirMemory = max(theirMemory, result["peak_rss_bytes"] ?? 0)
-            }
+            return best
         }
-        let flops = 2 * Double(batch * length) * Double(store.parameterCount - config.vocabSize * config.embeddingSize)
-        print(String(format: "electra:       %8.1f sequences/s  (%.3f s per batch, ~%.0f GFLOP/s in matrix products), peak RSS %.0f MiB",
-                     Double(batch) / ours, ours, flops / ours / 1e9, Double(peakResidentBytes()) / 1048576))
-        if theirs.isFinite {
-            print(String(format: "transformers: %8.1f sequences/s  (%.3f s per batch), peak RSS %.0f MiB",
-                         Double(batch) / theirs, theirs, theirMemory / 1048576))
-            print(String(format: "ratio:         %.2fx (above 1: electra is faster)", theirs / ours))
-        }
+        comparison.print(batch: batch, flops: MatmulFLOPs.discriminator(config, batch: batch, length: length),
+                         ceiling: ceiling, unit: "batch")
     }
-}
-
-/// This process's peak resident set size in bytes.
-func peakResidentBytes() -> Int {
-    var usage = rusage()
-    #if os(Linux)
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Int(usage.ru_maxrss) * 1024
-    #else
-    getrusage(RUSAGE_SELF, &usage)
-    return Int(usage.ru_maxrss)
-    #endif
 }

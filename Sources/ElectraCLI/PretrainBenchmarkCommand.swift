@@ -47,29 +47,22 @@ public struct PretrainBenchmarkCommand: ParsableCommand {
         }
         let reference = PythonReference(python: python, script: "scripts/benchmark_torch_pretrain.py")
         print("electra benchmark pretrain: ELECTRA-\(size.rawValue) (generator hidden \(generator.hiddenSize)), "
-              + "\(model.parameters.parameterCount.formatted()) parameters, batch \(batch) × \(length), Float32")
+              + "\(model.parameters.parameterCount.formatted()) parameters, batch \(batch) × \(length), "
+              + "generator head at \(step.maskedRowCapacity) masked rows")
+        let ceiling = BenchmarkReport.header(options.precision)
         if reference == nil { print("(transformers not found: pass --python PATH to compare)") }
         update(0)
-        var ours = Double.infinity, theirs = Double.infinity, theirMemory = 0.0
-        for round in 1...rounds {
+        let flops = MatmulFLOPs.pretrainingUpdate(discriminator: discriminator, generator: generator, batch: batch,
+                                                  length: length, maskedRows: step.maskedRowCapacity)
+        let comparison = try InterleavedComparison.run(rounds: rounds, reference: reference, options: options) { round in
+            var best = Double.infinity
             for index in 0..<repeats {
                 let start = DispatchTime.now().uptimeNanoseconds
                 update(round * 100 + index)
-                ours = min(ours, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
             }
-            if let reference {
-                let result = try reference.run(["--size", size.rawValue, "--batch", String(batch), "--length", String(length),
-                                                "--repeats", String(repeats)])
-                theirs = min(theirs, result["seconds"] ?? .infinity)
-                theirMemory = max(theirMemory, result["peak_rss_bytes"] ?? 0)
-            }
+            return best
         }
-        print(String(format: "electra:       %7.1f sequences/s  (%.3f s per update), peak RSS %.0f MiB",
-                     Double(batch) / ours, ours, Double(peakResidentBytes()) / 1048576))
-        if theirs.isFinite {
-            print(String(format: "PyTorch:       %7.1f sequences/s  (%.3f s per update), peak RSS %.0f MiB",
-                         Double(batch) / theirs, theirs, theirMemory / 1048576))
-            print(String(format: "ratio:         %.2fx (above 1: electra is faster)", theirs / ours))
-        }
+        comparison.print(batch: batch, flops: flops, ceiling: ceiling, unit: "update")
     }
 }

@@ -29,8 +29,10 @@ public struct SquadBenchmarkCommand: ParsableCommand {
     var inferenceBatch = 32
     @Option(help: "span or joint.")
     var head: QuestionAnsweringHeadKind = .span
-    @Option(help: "Timed repetitions.")
+    @Option(help: "Timed repetitions per round.")
     var repeats = 2
+    @Option(help: "Interleaved rounds (ours, then PyTorch's).")
+    var rounds = 2
     @Option(help: "Python with torch and transformers (default: .venv-ref/bin/python if present; 'none' to skip).")
     var python: String?
 
@@ -69,7 +71,7 @@ public struct SquadBenchmarkCommand: ParsableCommand {
         let jointWorkspace = JointHead.Workspace(batch: trainBatch, length: length, hidden: config.hiddenSize)
         let spanWorkspace = SpanHead.Workspace(batch: trainBatch, length: length)
         let dHidden = Tensor(zeros: [trainBatch * length, config.hiddenSize])
-        let trainSeconds = best(repeats) {
+        let trainUpdate = {
             var dropout = RandomGenerator(seed: 1)
             let hidden = model.encoder.forward(train, trainWorkspace, generator: &dropout)
             gradients.parameters.zero()
@@ -98,21 +100,48 @@ public struct SquadBenchmarkCommand: ParsableCommand {
                 else { _ = model.span!.forward(hidden, batch: tokens.batch, length: length, spans) }
             }
         }
-        let latency = best(repeats * 3, inference(one))
-        let throughput = best(repeats, inference(many))
-        print("electra benchmark squad: ELECTRA-\(size.rawValue), \(head.rawValue) head, sequences of \(length), Float32")
-        print(String(format: "electra:       fine-tuning %6.2f seq/s (batch %d)  latency %6.1f ms (batch 1)  inference %6.2f seq/s (batch %d)",
-                     Double(trainBatch) / trainSeconds, trainBatch, latency * 1000, Double(inferenceBatch) / throughput, inferenceBatch))
-        if let reference = PythonReference(python: python, script: "scripts/benchmark_torch_squad.py") {
+        let inferOne = inference(one), inferMany = inference(many)
+        let reference = PythonReference(python: python, script: "scripts/benchmark_torch_squad.py")
+        print("electra benchmark squad: ELECTRA-\(size.rawValue), \(head.rawValue) head, sequences of \(length)")
+        let ceiling = BenchmarkReport.header(precision)
+        var ours = (train: Double.infinity, latency: Double.infinity, throughput: Double.infinity)
+        var theirs = ours, theirPeak = 0.0
+        for _ in 1...rounds {
+            ours.train = min(ours.train, best(repeats, trainUpdate))
+            ours.latency = min(ours.latency, best(repeats * 3, inferOne))
+            ours.throughput = min(ours.throughput, best(repeats, inferMany))
+            guard let reference else { continue }
             let r = try reference.run(["--size", size.rawValue, "--length", String(length), "--train-batch", String(trainBatch),
-                                       "--inference-batch", String(inferenceBatch), "--repeats", String(repeats)])
-            let (t, l, p) = (r["train_seconds"] ?? .nan, r["latency_seconds"] ?? .nan, r["throughput_seconds"] ?? .nan)
-            print(String(format: "transformers: fine-tuning %6.2f seq/s            latency %6.1f ms            inference %6.2f seq/s",
-                         Double(trainBatch) / t, l * 1000, Double(inferenceBatch) / p))
-            print(String(format: "ratios (above 1: electra is faster): fine-tuning %.2fx, latency %.2fx, throughput %.2fx",
-                         t / trainSeconds, l / latency, p / throughput))
-        } else {
-            print("(transformers not found: pass --python PATH to compare)")
+                                       "--inference-batch", String(inferenceBatch), "--repeats", String(repeats),
+                                       "--precision", precision.precision.rawValue])
+            theirs.train = min(theirs.train, r["train_seconds"] ?? .infinity)
+            theirs.latency = min(theirs.latency, r["latency_seconds"] ?? .infinity)
+            theirs.throughput = min(theirs.throughput, r["throughput_seconds"] ?? .infinity)
+            theirPeak = max(theirPeak, r["peak_rss_bytes"] ?? 0)
         }
+        let trainFLOPs = 3 * MatmulFLOPs.questionAnswering(config, batch: trainBatch, length: length)
+        let inferenceFLOPs = MatmulFLOPs.questionAnswering(config, batch: inferenceBatch, length: length)
+        let peak = Double(peakResidentBytes())
+        print("fine-tuning, batch \(trainBatch):")
+        print(BenchmarkReport.line("  electra", sequences: trainBatch, seconds: ours.train, flops: trainFLOPs, ceiling: ceiling,
+                                   peakBytes: nil))
+        if theirs.train.isFinite {
+            print(BenchmarkReport.line("  PyTorch", sequences: trainBatch, seconds: theirs.train, flops: trainFLOPs,
+                                       ceiling: ceiling, peakBytes: nil))
+            print("  " + BenchmarkReport.ratio(ours.train, theirs.train, against: "PyTorch"))
+        }
+        print("inference, batch \(inferenceBatch):")
+        print(BenchmarkReport.line("  electra", sequences: inferenceBatch, seconds: ours.throughput, flops: inferenceFLOPs,
+                                   ceiling: ceiling, peakBytes: nil, unit: "batch"))
+        if theirs.throughput.isFinite {
+            print(BenchmarkReport.line("  PyTorch", sequences: inferenceBatch, seconds: theirs.throughput, flops: inferenceFLOPs,
+                                       ceiling: ceiling, peakBytes: nil, unit: "batch"))
+            print("  " + BenchmarkReport.ratio(ours.throughput, theirs.throughput, against: "PyTorch"))
+        }
+        print(String(format: "latency, batch 1: electra %.1f ms", ours.latency * 1000)
+              + (theirs.latency.isFinite ? String(format: ", PyTorch %.1f ms (%.2fx)", theirs.latency * 1000, theirs.latency / ours.latency) : ""))
+        print(String(format: "peak RSS: electra %.0f MiB", peak / 1048576)
+              + (theirPeak > 0 ? String(format: ", PyTorch %.0f MiB (electra %.2fx of PyTorch's)", theirPeak / 1048576, peak / theirPeak) : ""))
+        if reference == nil { print("(transformers not found: pass --python PATH to compare)") }
     }
 }

@@ -89,6 +89,9 @@ public final class PretrainingStep {
         weights = Tensor(zeros: [batch * length])
     }
 
+    /// The masked positions a batch can hold (the generator head's rows at most).
+    public var maskedRowCapacity: Int { logSumExp.count }
+
     /// Runs the objective on `input` with all randomness (masking, dropout, sampling) from
     /// `randomness`; with `gradients`, accumulates `scale ×` the loss's gradients into them.
     public func run(_ input: TokenBatch, randomness: RandomGenerator, gradients: PretrainingModel?,
