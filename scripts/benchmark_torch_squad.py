@@ -4,13 +4,15 @@
 
 Times, on random ids (best of --repeats after a warm-up): one fine-tuning update (forward with start
 and end positions, backward, AdamW step) at --train-batch × --length; inference latency at batch 1;
-inference throughput at batch 32. Eager attention, float32. Prints JSON seconds.
+inference throughput at batch 32. PyTorch at its best (benchmark_common.py: SDPA attention, threads =
+cores, bf16 autocast with --precision bf16). Prints JSON seconds and peak_rss_bytes.
 """
 import argparse
 import json
 import time
 
 import torch
+from benchmark_common import add_arguments, autocast, configure, peak_rss_bytes, sdpa
 from electra_sizes import SIZES
 from transformers import ElectraConfig, ElectraForQuestionAnswering
 
@@ -33,10 +35,10 @@ def main():
     parser.add_argument("--train-batch", type=int, default=8)
     parser.add_argument("--inference-batch", type=int, default=32)
     parser.add_argument("--repeats", type=int, default=2)
+    add_arguments(parser)
     args = parser.parse_args()
-    torch.manual_seed(0)
-    config = ElectraConfig(**SIZES[args.size])
-    config._attn_implementation = "eager"
+    configure(args)
+    config = sdpa(ElectraConfig(**SIZES[args.size]))
     model = ElectraForQuestionAnswering(config)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.01)
 
@@ -49,7 +51,8 @@ def main():
 
     def update():
         model.train()
-        loss = model(input_ids=train_ids, start_positions=starts, end_positions=ends).loss
+        with autocast(args):
+            loss = model(input_ids=train_ids, start_positions=starts, end_positions=ends).loss
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -59,13 +62,14 @@ def main():
 
     def infer(batch):
         model.eval()
-        with torch.inference_mode():
+        with torch.inference_mode(), autocast(args):
             model(input_ids=batch)
 
     print(json.dumps({
         "train_seconds": best(update, args.repeats),
         "latency_seconds": best(lambda: infer(one), args.repeats * 3),
         "throughput_seconds": best(lambda: infer(many), args.repeats),
+        "peak_rss_bytes": peak_rss_bytes(),
     }))
 
 
