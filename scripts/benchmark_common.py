@@ -57,4 +57,13 @@ def run_compiled(args, function):
 
 
 def peak_rss_bytes():
+    """This process's own peak RSS: VmHWM, which starts afresh at exec. (ru_maxrss does not: on Linux
+    it keeps the spawning process's peak, so a child of a large process would report the parent's.)"""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return float(int(line.split()[1]) * 1024)
+    except OSError:
+        pass
     return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
