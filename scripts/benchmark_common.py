@@ -67,3 +67,13 @@ def peak_rss_bytes():
     except OSError:
         pass
     return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+
+
+def resident_bytes():
+    """This process's resident set now (/proc/self/statm), before any step: the interpreter, torch,
+    the models and their inputs; falls back to the peak so far where /proc is absent."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return float(int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE"))
+    except (OSError, ValueError, IndexError):
+        return peak_rss_bytes()
