@@ -146,10 +146,64 @@ public struct RandomGenerator: Sendable, Codable, Equatable {
 
     // MARK: Filling tensors
 
-    /// Fills `tensor` with uniform draws in [low, high).
+    /// Fills `tensor` with uniform draws in [low, high): element `i` is `low + (high − low) · u`
+    /// with `u` the `i`-th `uniform()` draw, bit for bit.
     public mutating func fillUniform(_ tensor: Tensor, low: Float = 0, high: Float = 1) {
-        let p = tensor.pointer
-        for i in 0..<tensor.count { p[i] = low + (high - low) * uniform() }
+        fillUniforms(tensor.pointer, count: tensor.count,
+                     AffineUniform(scale: FloatVector(repeating: high - low), offset: FloatVector(repeating: low)))
+    }
+
+    // MARK: Bulk draws
+
+    /// Writes the next `count` `uniform()` draws to `out` and advances by `count` words: the same
+    /// values, in the same order, and the same state afterwards as `count` calls of `uniform()`, but
+    /// sixteen Philox blocks at a time.
+    public mutating func fillUniform(_ out: UnsafeMutablePointer<Float>, count: Int) {
+        fillUniforms(out, count: count, AffineUniform(scale: FloatVector(repeating: 1), offset: FloatVector()))
+    }
+
+    /// Writes `count` draws in (0, 1), `(Float(nextUInt32() >> 8) + 0.5) · 2⁻²⁴` each (never 0 or 1,
+    /// so the logarithm is finite), and advances by `count` words, as the word-by-word loop would.
+    public mutating func fillOpenUniform(_ out: UnsafeMutablePointer<Float>, count: Int) {
+        // (k + ½)·2⁻²⁴ and k·2⁻²⁴ + 2⁻²⁵ are the same real number, rounded once either way.
+        fillUniforms(out, count: count, AffineUniform(scale: FloatVector(repeating: 1),
+                                                      offset: FloatVector(repeating: 0x1p-25)))
+    }
+
+    /// Writes `transform(u)` for the next `count` `uniform()` draws `u` to `out` and advances by
+    /// `count` words. `transform` works lane by lane on sixteen draws at a time; lanes past the end are
+    /// computed and thrown away.
+    ///
+    /// Each step computes sixteen consecutive Philox blocks (64 words) at once, eight blocks per
+    /// vector of 64-bit lanes so that the 32×32→64-bit products map onto vector multiplies. A start
+    /// that is not on a block boundary and a short tail take the words they need from such a step.
+    @inline(__always)
+    mutating func fillUniforms<Transform: UniformTransform>(_ out: UnsafeMutablePointer<Float>, count: Int,
+                                                            _ transform: Transform) {
+        precondition(count >= 0, "fillUniform needs a count ≥ 0, got \(count)")
+        var done = 0, word = position
+        while done < count {
+            let lane = Int(word & 3), take = min(64 - lane, count - done)
+            let (a, b) = philox16(firstBlock: word >> 2, counterHigh: stream, key: key)
+            let (v0, v1) = uniformWords(a), (v2, v3) = uniformWords(b)
+            let (t0, t1, t2, t3) = (transform(v0), transform(v1), transform(v2), transform(v3))
+            if lane == 0 && take == 64 {
+                let raw = UnsafeMutableRawPointer(out + done), stride = MemoryLayout<FloatVector>.stride
+                raw.storeBytes(of: t0, toByteOffset: 0, as: FloatVector.self)
+                raw.storeBytes(of: t1, toByteOffset: stride, as: FloatVector.self)
+                raw.storeBytes(of: t2, toByteOffset: 2 * stride, as: FloatVector.self)
+                raw.storeBytes(of: t3, toByteOffset: 3 * stride, as: FloatVector.self)
+            } else {
+                for j in 0..<take {
+                    let k = lane + j
+                    let vector = k < 32 ? (k < 16 ? t0 : t1) : (k < 48 ? t2 : t3)
+                    out[done + j] = vector[k & 15]
+                }
+            }
+            done += take
+            word &+= UInt64(take)
+        }
+        position = word
     }
 
     /// Fills `tensor` with normal draws.
@@ -199,6 +253,85 @@ func philox(counterLow: UInt64, counterHigh: UInt64, key: UInt64) -> (UInt32, UI
         (c0, c1, c2, c3) = (hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0)
     }
     return (c0, c1, c2, c3)
+}
+
+/// Eight Philox states, one block per 64-bit lane; each lane holds a 32-bit word (upper half zero).
+typealias PhiloxLanes = (SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>)
+
+/// Philox4x32-10 of the sixteen blocks `firstBlock ..< firstBlock + 16` (low 64 bits of the counter;
+/// `counterHigh` above them): blocks `firstBlock + l` in lane `l` of the first result and
+/// `firstBlock + 8 + l` in lane `l` of the second. Bit-identical to `philox` block by block.
+@inline(__always)
+func philox16(firstBlock: UInt64, counterHigh: UInt64, key: UInt64) -> (PhiloxLanes, PhiloxLanes) {
+    let low32 = SIMD8<UInt64>(repeating: 0xFFFF_FFFF)
+    let lowA = SIMD8<UInt64>(repeating: firstBlock) &+ SIMD8<UInt64>(0, 1, 2, 3, 4, 5, 6, 7)
+    let lowB = lowA &+ 8
+    let high0 = SIMD8<UInt64>(repeating: counterHigh & 0xFFFF_FFFF)
+    let high1 = SIMD8<UInt64>(repeating: counterHigh >> 32)
+    var a: PhiloxLanes = (lowA & low32, lowA &>> 32, high0, high1)
+    var b: PhiloxLanes = (lowB & low32, lowB &>> 32, high0, high1)
+    let k0 = key & 0xFFFF_FFFF, k1 = key >> 32
+    // Ten rounds written out (a loop here is not unrolled, and the round keys become constants).
+    philoxRound(&a, &b, k0, k1)
+    philoxRound(&a, &b, (k0 &+ 1 &* 0x9E37_79B9) & 0xFFFF_FFFF, (k1 &+ 1 &* 0xBB67_AE85) & 0xFFFF_FFFF)
+    philoxRound(&a, &b, (k0 &+ 2 &* 0x9E37_79B9) & 0xFFFF_FFFF, (k1 &+ 2 &* 0xBB67_AE85) & 0xFFFF_FFFF)
+    philoxRound(&a, &b, (k0 &+ 3 &* 0x9E37_79B9) & 0xFFFF_FFFF, (k1 &+ 3 &* 0xBB67_AE85) & 0xFFFF_FFFF)
+    philoxRound(&a, &b, (k0 &+ 4 &* 0x9E37_79B9) & 0xFFFF_FFFF, (k1 &+ 4 &* 0xBB67_AE85) & 0xFFFF_FFFF)
+    philoxRound(&a, &b, (k0 &+ 5 &* 0x9E37_79B9) & 0xFFFF_FFFF, (k1 &+ 5 &* 0xBB67_AE85) & 0xFFFF_FFFF)
+    philoxRound(&a, &b, (k0 &+ 6 &* 0x9E37_79B9) & 0xFFFF_FFFF, (k1 &+ 6 &* 0xBB67_AE85) & 0xFFFF_FFFF)
+    philoxRound(&a, &b, (k0 &+ 7 &* 0x9E37_79B9) & 0xFFFF_FFFF, (k1 &+ 7 &* 0xBB67_AE85) & 0xFFFF_FFFF)
+    philoxRound(&a, &b, (k0 &+ 8 &* 0x9E37_79B9) & 0xFFFF_FFFF, (k1 &+ 8 &* 0xBB67_AE85) & 0xFFFF_FFFF)
+    philoxRound(&a, &b, (k0 &+ 9 &* 0x9E37_79B9) & 0xFFFF_FFFF, (k1 &+ 9 &* 0xBB67_AE85) & 0xFFFF_FFFF)
+    return (a, b)
+}
+
+/// One Philox round on two groups of eight blocks, with round key (`k0`, `k1`).
+@inline(__always)
+func philoxRound(_ a: inout PhiloxLanes, _ b: inout PhiloxLanes, _ k0: UInt64, _ k1: UInt64) {
+    let low32 = SIMD8<UInt64>(repeating: 0xFFFF_FFFF)
+    let key0 = SIMD8<UInt64>(repeating: k0), key1 = SIMD8<UInt64>(repeating: k1)
+    let pa0 = a.0 &* 0xD251_1F53, pa1 = a.2 &* 0xCD9E_8D57
+    let pb0 = b.0 &* 0xD251_1F53, pb1 = b.2 &* 0xCD9E_8D57
+    a = ((pa1 &>> 32) ^ a.1 ^ key0, pa1 & low32, (pa0 &>> 32) ^ a.3 ^ key1, pa0 & low32)
+    b = ((pb1 &>> 32) ^ b.1 ^ key0, pb1 & low32, (pb0 &>> 32) ^ b.3 ^ key1, pb0 & low32)
+}
+
+/// `uniform()` of each word: `Float(word >> 8) · 2⁻²⁴`, exact.
+@inline(__always)
+func uniformLanes(_ words: SIMD8<UInt64>) -> SIMD8<Float> {
+    SIMD8<Float>(SIMD8<UInt32>(truncatingIfNeeded: words &>> 8)) * 0x1p-24
+}
+
+/// The uniform draws of the 32 words of eight blocks, in stream order (block by block, words 0–3
+/// of each): words 0–15 in the first vector, 16–31 in the second.
+@inline(__always)
+func uniformWords(_ blocks: PhiloxLanes) -> (FloatVector, FloatVector) {
+    // Interleave twice: (w0, w2) and (w1, w3) per block, then those pairs.
+    var even = FloatVector(), odd = FloatVector()
+    even.evenHalf = uniformLanes(blocks.0)
+    even.oddHalf = uniformLanes(blocks.2)
+    odd.evenHalf = uniformLanes(blocks.1)
+    odd.oddHalf = uniformLanes(blocks.3)
+    var first = FloatVector(), second = FloatVector()
+    first.evenHalf = even.lowHalf
+    first.oddHalf = odd.lowHalf
+    second.evenHalf = even.highHalf
+    second.oddHalf = odd.highHalf
+    return (first, second)
+}
+
+/// A lane-by-lane map applied to sixteen uniform draws at a time by `RandomGenerator.fillUniforms`
+/// (a protocol rather than a closure, so that each use is specialised and inlined).
+protocol UniformTransform {
+    func callAsFunction(_ uniform: FloatVector) -> FloatVector
+}
+
+/// `offset + scale · u`.
+struct AffineUniform: UniformTransform {
+    let scale: FloatVector, offset: FloatVector
+
+    @inline(__always)
+    func callAsFunction(_ uniform: FloatVector) -> FloatVector { offset + scale * uniform }
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer.

@@ -19,7 +19,7 @@ public enum GumbelSampler {
                 var noise = [Float](repeating: 0, count: V)
                 for r in rows {
                     var local = RandomGenerator(key: start.key, stream: start.stream, position: start.position + UInt64(r * V))
-                    for j in 0..<V { noise[j] = (Float(local.nextUInt32() >> 8) + 0.5) * 0x1p-24 }
+                    noise.withUnsafeMutableBufferPointer { local.fillOpenUniform($0.baseAddress!, count: V) }
                     let row = logits.pointer + r * V
                     var best = -Float.infinity, index = 0
                     noise.withUnsafeMutableBufferPointer { u in

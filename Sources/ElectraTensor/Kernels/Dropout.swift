@@ -12,10 +12,11 @@ public enum Dropout {
         precondition(probability >= 0 && probability < 1, "Dropout probability \(probability) not in [0, 1)")
         let keep = 1 / (1 - probability), m = mask.pointer
         let start = generator
+        let transform = KeepMask(keep: FloatVector(repeating: keep), probability: FloatVector(repeating: probability))
         Parallel.forEachRange(mask.count, grain: 16384) { range in
             var local = RandomGenerator(key: start.key, stream: start.stream,
                                         position: start.position + UInt64(range.lowerBound))
-            for i in range { m[i] = local.uniform() < probability ? 0 : keep }
+            local.fillUniforms(m + range.lowerBound, count: range.count, transform)
         }
         generator = RandomGenerator(key: start.key, stream: start.stream,
                                     position: start.position + UInt64(mask.count))
@@ -39,6 +40,16 @@ public enum Dropout {
                 VectorMath.store(VectorMath.load(dp + i, count: n) + d, dp + i, count: n)
             }
         }
+    }
+}
+
+/// `uniform < probability ? 0 : keep`, lane by lane.
+struct KeepMask: UniformTransform {
+    let keep: FloatVector, probability: FloatVector
+
+    @inline(__always)
+    func callAsFunction(_ uniform: FloatVector) -> FloatVector {
+        keep.replacing(with: 0, where: uniform .< probability)
     }
 }
 
