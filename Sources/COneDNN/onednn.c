@@ -53,6 +53,7 @@ int electra_onednn_bf16_gemm(int ta, int tb, long m, long n, long k, float alpha
     X(dnnl_post_ops_create) X(dnnl_post_ops_destroy) X(dnnl_post_ops_append_sum)                   \
     X(dnnl_primitive_desc_create) X(dnnl_primitive_desc_destroy) X(dnnl_primitive_desc_query)      \
     X(dnnl_reorder_primitive_desc_create) X(dnnl_primitive_create) X(dnnl_primitive_execute)       \
+    X(dnnl_primitive_destroy) X(dnnl_memory_destroy)                                               \
     X(dnnl_memory_create) X(dnnl_memory_set_data_handle) X(dnnl_version)
 
 #define DECLARE_POINTER(name) static __typeof__(&name) p_##name;
@@ -152,10 +153,26 @@ static void *scratch(int slot, long bytes) {
     return memory;
 }
 
-static void destroy_primitive(dnnl_primitive_t primitive) {
-    // dnnl_primitive_destroy is not resolved: evicted entries are rare (more shapes than the cache
-    // holds) and oneDNN's own primitive cache keeps their kernels anyway.
-    (void)primitive;
+/// The slot a new cache entry goes to: the next free one, else the least recently used (the caller
+/// releases what that one held). `uses` points at the first entry's `last_use`; entries are
+/// `stride` bytes apart.
+static int cache_slot(int *count, int capacity, const unsigned long *uses, size_t stride, int *evicted) {
+    *evicted = *count == capacity;
+    if (!*evicted) return (*count)++;
+    int oldest = 0;
+    unsigned long oldest_use = uses[0];
+    for (int i = 1; i < capacity; i++) {
+        unsigned long use = *(const unsigned long *)((const char *)uses + (size_t)i * stride);
+        if (use < oldest_use) { oldest = i; oldest_use = use; }
+    }
+    return oldest;
+}
+
+static void release(dnnl_primitive_t primitive, dnnl_memory_t a, dnnl_memory_t b, dnnl_memory_t c) {
+    p_dnnl_primitive_destroy(primitive);
+    p_dnnl_memory_destroy(a);
+    p_dnnl_memory_destroy(b);
+    if (c) p_dnnl_memory_destroy(c);
 }
 
 // ---- bf16 rounding of one span (a oneDNN reorder f32 -> bf16 over `count` values) ----
@@ -181,14 +198,12 @@ static reorder_entry *reorder_for(long count) {
     if (status != dnnl_success) return NULL;
     if (p_dnnl_memory_create(&entry.source, &source, state.engine, DNNL_MEMORY_NONE) != dnnl_success) return NULL;
     if (p_dnnl_memory_create(&entry.destination, &destination, state.engine, DNNL_MEMORY_NONE) != dnnl_success) return NULL;
-    int slot = state.reorder_count;
-    if (slot == REORDER_CACHE) {
-        slot = 0;
-        for (int i = 1; i < REORDER_CACHE; i++)
-            if (state.reorders[i].last_use < state.reorders[slot].last_use) slot = i;
-        destroy_primitive(state.reorders[slot].primitive);
-    } else {
-        state.reorder_count++;
+    int evicted;
+    int slot = cache_slot(&state.reorder_count, REORDER_CACHE, &state.reorders[0].last_use,
+                          sizeof(reorder_entry), &evicted);
+    if (evicted) {
+        reorder_entry *old = &state.reorders[slot];
+        release(old->primitive, old->source, old->destination, NULL);
     }
     state.reorders[slot] = entry;
     return &state.reorders[slot];
@@ -272,14 +287,11 @@ static gemm_entry *gemm_for(const gemm_key *key) {
             && p_dnnl_memory_create(&entry.b, &b, state.engine, DNNL_MEMORY_NONE) == dnnl_success
             && p_dnnl_memory_create(&entry.c, &c, state.engine, DNNL_MEMORY_NONE) == dnnl_success;
     if (!ok) return NULL;
-    int slot = state.gemm_count;
-    if (slot == GEMM_CACHE) {
-        slot = 0;
-        for (int i = 1; i < GEMM_CACHE; i++)
-            if (state.gemms[i].last_use < state.gemms[slot].last_use) slot = i;
-        destroy_primitive(state.gemms[slot].primitive);
-    } else {
-        state.gemm_count++;
+    int evicted;
+    int slot = cache_slot(&state.gemm_count, GEMM_CACHE, &state.gemms[0].last_use, sizeof(gemm_entry), &evicted);
+    if (evicted) {
+        gemm_entry *old = &state.gemms[slot];
+        release(old->primitive, old->a, old->b, old->c);
     }
     state.gemms[slot] = entry;
     return &state.gemms[slot];

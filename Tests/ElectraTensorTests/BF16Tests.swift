@@ -18,21 +18,19 @@ private func randomMatrix(_ count: Int, _ generator: inout RandomGenerator) -> [
     (0..<count).map { _ in generator.uniform() * 2 - 1 }
 }
 
+/// The `rows × columns` matrix stored with leading dimension `ld`, rounded to bf16, packed densely.
+private func packedBF16(_ x: [Float], rows: Int, columns: Int, ld: Int) -> [Double] {
+    (0..<rows).flatMap { r in (0..<columns).map { bfloat16(x[r * ld + $0]) } }
+}
+
 /// `C = op(A)·op(B) + beta·C` in Double on bf16-rounded inputs (row-major, leading dimensions given).
 private func reference(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: [Float], _ lda: Int,
                        _ b: [Float], _ ldb: Int, _ beta: Float, _ c: [Float], _ ldc: Int) -> [Double] {
+    let a16 = transposeA ? packedBF16(a, rows: k, columns: m, ld: lda) : packedBF16(a, rows: m, columns: k, ld: lda)
+    let b16 = transposeB ? packedBF16(b, rows: n, columns: k, ld: ldb) : packedBF16(b, rows: k, columns: n, ld: ldb)
+    let product = NaiveReference.matmul(a16, b16, m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB)
     var out = c.map(Double.init)
-    for i in 0..<m {
-        for j in 0..<n {
-            var sum = 0.0
-            for p in 0..<k {
-                let x = transposeA ? a[p * lda + i] : a[i * lda + p]
-                let y = transposeB ? b[j * ldb + p] : b[p * ldb + j]
-                sum += bfloat16(x) * bfloat16(y)
-            }
-            out[i * ldc + j] = sum + Double(beta) * Double(c[i * ldc + j])
-        }
-    }
+    for i in 0..<m { for j in 0..<n { out[i * ldc + j] = product[i * n + j] + Double(beta) * Double(c[i * ldc + j]) } }
     return out
 }
 
