@@ -66,10 +66,11 @@ public struct ElectraEncoder {
             embedding = EmbeddingBlock.Activations(positions: N, size: E, dropout: hiddenDropout)
             projected = E != H ? Tensor(zeros: [N, H]) : nil
             let count = training ? config.numHiddenLayers : min(2, config.numHiddenLayers)
+            let attention = Attention.Workspace(batch: B, heads: config.numAttentionHeads, tokens: T)
             layers = (0..<count).map { _ in
                 TransformerLayer.Activations(batch: B, length: T, hidden: H, intermediate: config.intermediateSize,
                                              heads: config.numAttentionHeads, hiddenDropout: hiddenDropout,
-                                             attentionDropout: attentionDropout)
+                                             attentionDropout: attentionDropout, attention: attention)
             }
             scratch = training ? TransformerLayer.GradientScratch(batch: B, length: T, hidden: H,
                                                                   intermediate: config.intermediateSize) : nil
@@ -110,7 +111,6 @@ public struct ElectraEncoder {
         for i in stride(from: layers.count - 1, through: 0, by: -1) {
             let input = i > 0 ? w.layers[i - 1].result : (w.projected ?? w.embedding.output)
             let dX = w.dHidden[i % 2]
-            dX.fill(0)
             layers[i].backward(dY, input: input, w.layers[i], scratch: scratch, dX: dX, gradients: gradients.layers[i])
             dY = dX
         }

@@ -25,13 +25,21 @@ public struct DropoutLayer {
         }
     }
 
-    /// `dX += dOut ⊙ mask`, or `dX += dOut` without dropout.
-    public func backward(_ dOut: Tensor, dX: Tensor) {
+    /// `dX += dOut ⊙ mask`, or `dX += dOut` without dropout (`=` instead of `+=` when `accumulate`
+    /// is false).
+    public func backward(_ dOut: Tensor, dX: Tensor, accumulate: Bool = true) {
         if let mask {
-            Dropout.backward(dOut, mask: mask, dX: dX)
-        } else {
+            Dropout.backward(dOut, mask: mask, dX: dX, accumulate: accumulate)
+        } else if accumulate {
             Add.accumulate(dOut, into: dX)
+        } else if dX.pointer != dOut.pointer {
+            dX.copy(from: dOut)
         }
+    }
+
+    /// Draws this step's mask (nothing without dropout).
+    public func drawMask(generator: inout RandomGenerator) {
+        if let mask { Dropout.makeMask(mask, probability: probability, generator: &generator) }
     }
 }
 

@@ -21,6 +21,14 @@ public struct Linear {
         bias = store.contains("\(prefix).bias") ? store["\(prefix).bias"] : nil
     }
 
+    /// The layers `prefixes` of `store` as one: their weights stacked into `[Σ out, in]` and their
+    /// biases into `[Σ out]` (`ParameterStore.stacked`; the layout must list the weights, then the
+    /// biases, consecutively).
+    public init(_ store: ParameterStore, stacking prefixes: [String]) {
+        weight = store.stacked(prefixes.map { "\($0).weight" })
+        bias = store.stacked(prefixes.map { "\($0).bias" })
+    }
+
     /// The parameter layout of a layer named `prefix`.
     public static func layout(_ prefix: String, inputs: Int, outputs: Int, bias: Bool = true) -> [(name: String, shape: [Int])] {
         [("\(prefix).weight", [outputs, inputs])] + (bias ? [("\(prefix).bias", [outputs])] : [])
@@ -32,9 +40,15 @@ public struct Linear {
         if let bias { BiasAdd.forward(y, bias: bias) }
     }
 
-    /// Accumulates `dX` (when given) and this layer's gradients into `gradients`.
-    public func backward(_ dY: Tensor, input x: Tensor, dX: Tensor?, gradients: Linear) {
-        Matmul.backward(dY, x, weight, transposeB: true, dA: dX, dB: gradients.weight)
+    /// `y = x Wᵀ` without the bias (added by a fused kernel that follows).
+    public func product(_ x: Tensor, into y: Tensor) {
+        Matmul.forward(x, weight, transposeB: true, into: y)
+    }
+
+    /// Accumulates `dX` (when given; written instead when `overwriteDX`) and this layer's gradients
+    /// into `gradients`.
+    public func backward(_ dY: Tensor, input x: Tensor, dX: Tensor?, overwriteDX: Bool = false, gradients: Linear) {
+        Matmul.backward(dY, x, weight, transposeB: true, dA: dX, dB: gradients.weight, overwriteDA: overwriteDX)
         if let dBias = gradients.bias { BiasAdd.backward(dY, dBias: dBias) }
     }
 }
@@ -62,11 +76,22 @@ public struct LayerNormParameters {
                           mean: statistics.mean, rstd: statistics.rstd)
     }
 
-    /// Accumulates `dX` and the gradients of `weight` and `bias` into `gradients`.
+    /// `sum = (x + denseBias) ⊙ mask + residual`, normalised into `out` (see
+    /// `LayerNorm.forward(residualSumOf:)`).
+    public func forward(residualSumOf x: Tensor, denseBias: Tensor?, mask: Tensor?, residual: Tensor, sum: Tensor,
+                        into out: Tensor, statistics: LayerNormStatistics) {
+        LayerNorm.forward(residualSumOf: x, denseBias: denseBias, mask: mask, residual: residual, sum: sum,
+                          weight: weight, bias: bias, epsilon: epsilon, into: out,
+                          mean: statistics.mean, rstd: statistics.rstd)
+    }
+
+    /// Accumulates `dX` (writes it when `accumulate` is false) and the gradients of `weight` and
+    /// `bias` into `gradients`.
     public func backward(_ dOut: Tensor, input x: Tensor, statistics: LayerNormStatistics, dX: Tensor,
-                         gradients: LayerNormParameters) {
+                         gradients: LayerNormParameters, accumulate: Bool = true) {
         LayerNorm.backward(dOut, x, weight: weight, mean: statistics.mean, rstd: statistics.rstd,
-                           dX: dX, dWeight: gradients.weight, dBias: gradients.bias, partials: statistics.partials)
+                           dX: dX, dWeight: gradients.weight, dBias: gradients.bias, partials: statistics.partials,
+                           accumulate: accumulate)
     }
 }
 

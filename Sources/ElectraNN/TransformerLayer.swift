@@ -1,8 +1,11 @@
 // TransformerLayer: one post-LN encoder layer (HF `ElectraLayer`): self-attention, then feed-forward.
 //
-//   q, k, v = x Wqᵀ, x Wkᵀ, x Wvᵀ (+ biases)
+//   q | k | v = x [Wq; Wk; Wv]ᵀ + [bq; bk; bv]     (one [3H, H] product)
 //   a  = LayerNorm(dropout(Attention(q, k, v) Woᵀ + bo) + x)
 //   y  = LayerNorm(dropout(gelu(a W1ᵀ + b1) W2ᵀ + b2) + a)
+//
+// Each sublayer's bias, dropout, residual sum and LayerNorm run as one pass over the rows
+// (`LayerNorm.forward(residualSumOf:)`), and the intermediate bias with GELU as another.
 //
 // Legend: N = B·T positions, H hidden size, I intermediate size, NH heads.
 
@@ -10,9 +13,9 @@ import ElectraTensor
 
 /// One encoder layer's parameters.
 public struct TransformerLayer {
-    public let query: Linear
-    public let key: Linear
-    public let value: Linear
+    /// The query, key and value projections as one `[3H, H]` layer (Hugging Face's three
+    /// `attention.self.{query,key,value}` tensors, packed side by side in the store).
+    public let queryKeyValue: Linear
     public let attentionOutput: Linear
     public let attentionNorm: LayerNormParameters
     public let intermediate: Linear
@@ -20,11 +23,9 @@ public struct TransformerLayer {
     public let outputNorm: LayerNormParameters
     public let heads: Int
 
-    /// The layer `prefix` (`electra.encoder.layer.3`, say) of `store`.
+    /// The layer `prefix` (`electra.encoder.layer.3`, say) of `store`, laid out by `layout`.
     public init(_ store: ParameterStore, _ prefix: String, heads: Int, epsilon: Float) {
-        query = Linear(store, "\(prefix).attention.self.query")
-        key = Linear(store, "\(prefix).attention.self.key")
-        value = Linear(store, "\(prefix).attention.self.value")
+        queryKeyValue = Linear(store, stacking: ["query", "key", "value"].map { "\(prefix).attention.self.\($0)" })
         attentionOutput = Linear(store, "\(prefix).attention.output.dense")
         attentionNorm = LayerNormParameters(store, "\(prefix).attention.output.LayerNorm", epsilon: epsilon)
         intermediate = Linear(store, "\(prefix).intermediate.dense")
@@ -33,11 +34,11 @@ public struct TransformerLayer {
         self.heads = heads
     }
 
-    /// Hugging Face's names and shapes for a layer.
+    /// Hugging Face's names and shapes for a layer; the three projection weights, then their biases,
+    /// come first and together so that the store packs them into one block each.
     public static func layout(_ prefix: String, hidden H: Int, intermediate I: Int) -> [(name: String, shape: [Int])] {
-        Linear.layout("\(prefix).attention.self.query", inputs: H, outputs: H)
-            + Linear.layout("\(prefix).attention.self.key", inputs: H, outputs: H)
-            + Linear.layout("\(prefix).attention.self.value", inputs: H, outputs: H)
+        let projections = ["query", "key", "value"].map { "\(prefix).attention.self.\($0)" }
+        return projections.map { ("\($0).weight", [H, H]) } + projections.map { ("\($0).bias", [H]) }
             + Linear.layout("\(prefix).attention.output.dense", inputs: H, outputs: H)
             + LayerNormParameters.layout("\(prefix).attention.output.LayerNorm", size: H)
             + Linear.layout("\(prefix).intermediate.dense", inputs: H, outputs: I)
@@ -47,111 +48,102 @@ public struct TransformerLayer {
 
     /// What one layer's forward pass keeps for its backward pass.
     public final class Activations {
-        let q, k, v, context, attentionDense, attentionSum, attended: Tensor    // [N, H]
+        let projection: Tensor                                                  // [B, T, 3H]: q | k | v
+        let context, dense, attentionSum, attended: Tensor                      // [N, H]
         let attentionStatistics: LayerNormStatistics
         let attentionDropout: DropoutLayer
-        let attention: Attention.Buffers
-        let inner, activated: Tensor                                              // [N, I]
-        let outputDense, outputSum: Tensor                                        // [N, H]
+        let attention: Attention.Workspace
+        let attentionProbabilityDropout: Attention.DropoutMask?
+        var mask: Tensor?
+        let inner, activated: Tensor                                            // [N, I]
+        let outputSum: Tensor                                                   // [N, H]
         let outputStatistics: LayerNormStatistics
         let outputDropout: DropoutLayer
         /// The layer's output `y`, `[N, H]`.
         public let result: Tensor
 
+        /// Buffers for one batch shape; `attention` is the scratch every layer of an encoder shares
+        /// (a new one when `nil`).
         public init(batch B: Int, length T: Int, hidden H: Int, intermediate I: Int, heads: Int,
-                    hiddenDropout: Float, attentionDropout: Float) {
+                    hiddenDropout: Float, attentionDropout: Float, attention: Attention.Workspace? = nil) {
             let N = B * T
-            q = Tensor(zeros: [B, T, H]); k = Tensor(zeros: [B, T, H]); v = Tensor(zeros: [B, T, H])
+            projection = Tensor(zeros: [B, T, 3 * H])
             context = Tensor(zeros: [B, T, H])
-            attentionDense = Tensor(zeros: [N, H])
+            dense = Tensor(zeros: [N, H])
             attentionSum = Tensor(zeros: [N, H])
             attended = Tensor(zeros: [N, H])
             attentionStatistics = LayerNormStatistics(rows: N, columns: H)
             self.attentionDropout = DropoutLayer(probability: hiddenDropout, shape: [N, H])
-            attention = Attention.Buffers(batch: B, heads: heads, tokens: T, dropout: attentionDropout > 0)
+            self.attention = attention ?? Attention.Workspace(batch: B, heads: heads, tokens: T)
+            attentionProbabilityDropout = attentionDropout > 0
+                ? Attention.DropoutMask(probability: attentionDropout, batch: B, heads: heads, tokens: T) : nil
             inner = Tensor(zeros: [N, I]); activated = Tensor(zeros: [N, I])
-            outputDense = Tensor(zeros: [N, H]); outputSum = Tensor(zeros: [N, H])
+            outputSum = Tensor(zeros: [N, H])
             outputStatistics = LayerNormStatistics(rows: N, columns: H)
             outputDropout = DropoutLayer(probability: hiddenDropout, shape: [N, H])
             result = Tensor(zeros: [N, H])
-            attentionProbabilityDropout = attentionDropout
         }
-
-        let attentionProbabilityDropout: Float
     }
 
     /// Gradient buffers shared by all layers of an encoder (used one layer at a time).
     public final class GradientScratch {
-        let dSum, dAttended, dContext, dQ, dK, dV: Tensor    // [N, H] / [B, T, H]
-        let dInner: Tensor                                   // [N, I]
+        let dSum, dDense, dContext: Tensor    // [N, H]
+        let dProjection: Tensor               // [B, T, 3H]
+        let dInner: Tensor                    // [N, I]
 
         public init(batch B: Int, length T: Int, hidden H: Int, intermediate I: Int) {
             let N = B * T
-            dSum = Tensor(zeros: [N, H]); dAttended = Tensor(zeros: [N, H])
+            dSum = Tensor(zeros: [N, H]); dDense = Tensor(zeros: [N, H])
             dContext = Tensor(zeros: [B, T, H])
-            dQ = Tensor(zeros: [B, T, H]); dK = Tensor(zeros: [B, T, H]); dV = Tensor(zeros: [B, T, H])
+            dProjection = Tensor(zeros: [B, T, 3 * H])
             dInner = Tensor(zeros: [N, I])
         }
     }
 
     /// Runs the layer on `x` (`[N, H]`) with the additive key mask `mask` (`[B, T]`).
     public func forward(_ x: Tensor, mask: Tensor?, _ a: Activations, generator: inout RandomGenerator) {
-        let flatX = x.reshaped(a.q.shape)
-        query.forward(flatX, into: a.q)
-        key.forward(flatX, into: a.k)
-        value.forward(flatX, into: a.v)
-        if let dropout = a.attention.dropout {
-            Dropout.makeMask(dropout.scale, probability: a.attentionProbabilityDropout, generator: &generator)
-        }
-        Attention.forward(query: a.q, key: a.k, value: a.v, heads: heads, mask: mask, buffers: a.attention, into: a.context)
-        attentionOutput.forward(a.context, into: a.attentionDense)
-        a.attentionDropout.forward(a.attentionDense, into: a.attentionSum, generator: &generator)
-        Add.accumulate(x, into: a.attentionSum)
-        attentionNorm.forward(a.attentionSum, into: a.attended, statistics: a.attentionStatistics)
-        intermediate.forward(a.attended, into: a.inner)
-        GELU.forward(a.inner, into: a.activated)
-        output.forward(a.activated, into: a.outputDense)
-        a.outputDropout.forward(a.outputDense, into: a.outputSum, generator: &generator)
-        Add.accumulate(a.attended, into: a.outputSum)
-        outputNorm.forward(a.outputSum, into: a.result, statistics: a.outputStatistics)
+        queryKeyValue.forward(x.reshaped([x.rows, x.columns]), into: a.projection)
+        a.mask = mask
+        a.attentionProbabilityDropout?.draw(from: &generator)
+        Attention.forward(projection: a.projection, heads: heads, mask: mask, dropout: a.attentionProbabilityDropout,
+                          workspace: a.attention, into: a.context)
+        // attended = LN1(dropout(context Woᵀ + bo) + x)
+        attentionOutput.product(a.context, into: a.dense)
+        a.attentionDropout.drawMask(generator: &generator)
+        attentionNorm.forward(residualSumOf: a.dense, denseBias: attentionOutput.bias, mask: a.attentionDropout.mask,
+                              residual: x, sum: a.attentionSum, into: a.attended, statistics: a.attentionStatistics)
+        // y = LN2(dropout(gelu(attended W1ᵀ + b1) W2ᵀ + b2) + attended)
+        intermediate.product(a.attended, into: a.inner)
+        if let bias = intermediate.bias { GELU.forward(a.inner, bias: bias, into: a.activated) }
+        else { GELU.forward(a.inner, into: a.activated) }
+        output.product(a.activated, into: a.dense)
+        a.outputDropout.drawMask(generator: &generator)
+        outputNorm.forward(residualSumOf: a.dense, denseBias: output.bias, mask: a.outputDropout.mask,
+                           residual: a.attended, sum: a.outputSum, into: a.result, statistics: a.outputStatistics)
     }
 
-    /// From `dY` (`[N, H]`, the gradient of the layer's output), accumulates `dX` and the layer's
-    /// parameter gradients into `gradients`.
+    /// From `dY` (`[N, H]`, the gradient of the layer's output), writes `dX` and accumulates the
+    /// layer's parameter gradients into `gradients`.
     public func backward(_ dY: Tensor, input x: Tensor, _ a: Activations, scratch s: GradientScratch,
                          dX: Tensor, gradients g: TransformerLayer) {
-        // y = LN2(s2), s2 = dropout(d2) + attended
-        s.dSum.fill(0)
-        outputNorm.backward(dY, input: a.outputSum, statistics: a.outputStatistics, dX: s.dSum, gradients: g.outputNorm)
-        s.dAttended.copy(from: s.dSum)                         // residual path
-        // d2 = gelu(inner) W2ᵀ + b2: reuse dContext's storage for dropout's gradient.
-        let dDense = s.dContext.reshaped(s.dSum.shape)
-        dDense.fill(0)
-        a.outputDropout.backward(s.dSum, dX: dDense)
-        s.dInner.fill(0)
-        output.backward(dDense, input: a.activated, dX: s.dInner, gradients: g.output)
-        // inner = attended W1ᵀ + b1; the GELU gradient goes in place of dInner via `activated`'s twin.
-        let dInnerPreActivation = a.activated            // `activated` is no longer needed
-        dInnerPreActivation.fill(0)
-        GELU.backward(s.dInner, a.inner, dX: dInnerPreActivation)
-        intermediate.backward(dInnerPreActivation, input: a.attended, dX: s.dAttended, gradients: g.intermediate)
-        // attended = LN1(s1), s1 = dropout(d1) + x
-        s.dSum.fill(0)
-        attentionNorm.backward(s.dAttended, input: a.attentionSum, statistics: a.attentionStatistics, dX: s.dSum,
-                               gradients: g.attentionNorm)
-        Add.accumulate(s.dSum, into: dX)                       // residual path
-        dDense.fill(0)
-        a.attentionDropout.backward(s.dSum, dX: dDense)
+        // y = LN2(s2), s2 = dropout(d2) + attended, d2 = gelu(inner) W2ᵀ + b2
+        outputNorm.backward(dY, input: a.outputSum, statistics: a.outputStatistics, dX: s.dSum,
+                            gradients: g.outputNorm, accumulate: false)
+        a.outputDropout.backward(s.dSum, dX: s.dDense, accumulate: false)
+        output.backward(s.dDense, input: a.activated, dX: s.dInner, overwriteDX: true, gradients: g.output)
+        // inner = attended W1ᵀ + b1; gelu's gradient goes where `activated` was (no longer needed).
+        let dInnerPreActivation = a.activated
+        GELU.backward(s.dInner, a.inner, dX: dInnerPreActivation, accumulate: false)
+        // dAttended = dS2 (the residual path, in dSum) + dInner W1
+        intermediate.backward(dInnerPreActivation, input: a.attended, dX: s.dSum, gradients: g.intermediate)
+        // attended = LN1(s1), s1 = dropout(d1) + x; dX starts as the residual path's dS1.
+        attentionNorm.backward(s.dSum, input: a.attentionSum, statistics: a.attentionStatistics, dX: dX,
+                               gradients: g.attentionNorm, accumulate: false)
+        a.attentionDropout.backward(dX, dX: s.dDense, accumulate: false)
         // d1 = context Woᵀ + bo
-        let dContext = s.dAttended.reshaped(a.context.shape)   // dAttended is consumed
-        dContext.fill(0)
-        attentionOutput.backward(dDense, input: a.context, dX: dContext, gradients: g.attentionOutput)
-        s.dQ.fill(0); s.dK.fill(0); s.dV.fill(0)
-        Attention.backward(dContext: dContext, query: a.q, key: a.k, value: a.v, heads: heads, buffers: a.attention,
-                           dQuery: s.dQ, dKey: s.dK, dValue: s.dV)
-        let flatX = x.reshaped(a.q.shape), flatDX = dX.reshaped(a.q.shape)
-        query.backward(s.dQ, input: flatX, dX: flatDX, gradients: g.query)
-        key.backward(s.dK, input: flatX, dX: flatDX, gradients: g.key)
-        value.backward(s.dV, input: flatX, dX: flatDX, gradients: g.value)
+        attentionOutput.backward(s.dDense, input: a.context, dX: s.dContext, overwriteDX: true, gradients: g.attentionOutput)
+        Attention.backward(dContext: s.dContext, projection: a.projection, heads: heads, mask: a.mask,
+                           dropout: a.attentionProbabilityDropout, workspace: a.attention, dProjection: s.dProjection)
+        queryKeyValue.backward(s.dProjection, input: x.reshaped([x.rows, x.columns]), dX: dX, gradients: g.queryKeyValue)
     }
 }

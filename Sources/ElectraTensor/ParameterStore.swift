@@ -21,17 +21,24 @@ public final class ParameterStore: @unchecked Sendable {
     private let index: [String: Int]
 
     /// A store of zeros holding `layout` (name, shape) in that order.
+    ///
+    /// Each tensor starts 64-byte aligned (16 floats) for vector loads, except that a run of
+    /// consecutive tensors of one shape is packed back to back, so that it can also be viewed as one
+    /// stacked tensor (`stacked`): a layer's query, key and value weights as one `[3H, H]` matrix.
     public init(layout: [(name: String, shape: [Int])]) {
         var entries: [Entry] = []
         var index: [String: Int] = [:]
         var offset = 0
         for (name, shape) in layout {
             precondition(index[name] == nil, "ParameterStore: duplicate name \(name)")
+            if let previous = entries.last, previous.shape != shape {
+                offset = (offset + 15) / 16 * 16
+            }
             index[name] = entries.count
             entries.append(Entry(name: name, shape: shape, offset: offset))
-            // Keep every tensor 64-byte aligned (16 floats) for vector loads.
-            offset += (shape.reduce(1, *) + 15) / 16 * 16
+            offset += shape.reduce(1, *)
         }
+        offset = (offset + 15) / 16 * 16
         self.entries = entries
         self.index = index
         self.flat = Tensor(zeros: [offset])
@@ -52,6 +59,22 @@ public final class ParameterStore: @unchecked Sendable {
         }
         let entry = entries[position]
         return Tensor(storage: flat.storage, offset: entry.offset, shape: entry.shape)
+    }
+
+    /// The tensors `names`, which must be consecutive entries of one shape, as one tensor of shape
+    /// `[names.count · shape[0], shape[1...]]`.
+    public func stacked(_ names: [String]) -> Tensor {
+        let parts = names.map { name -> Entry in
+            guard let position = index[name] else { preconditionFailure("ParameterStore: no tensor named \(name)") }
+            return entries[position]
+        }
+        guard let first = parts.first else { preconditionFailure("ParameterStore.stacked: no names") }
+        for (i, part) in parts.enumerated() {
+            precondition(part.shape == first.shape && part.offset == first.offset + i * first.count,
+                         "ParameterStore.stacked: \(names) are not consecutive tensors of one shape")
+        }
+        return Tensor(storage: flat.storage, offset: first.offset,
+                      shape: [names.count * (first.shape.first ?? 1)] + first.shape.dropFirst())
     }
 
     /// All tensors, in order.

@@ -162,33 +162,49 @@ private func expectForward(_ name: String, _ actual: Tensor, _ expected: [Double
     }
 
     @Test func attentionWithDropout() {
-        checkAttention("attention with dropout", seed: 19, shape: (1, 6, 8, 2), mask: nil, dropout: 0.25)
+        checkAttention("attention with dropout", seed: 19, shape: (2, 6, 8, 2), mask: nil, dropout: 0.25)
+    }
+
+    /// Groups of one head, of part of a sequence's heads, and of whole sequences give the same
+    /// result as the naive reference (and a dropout mask drawn in pieces equals one drawn whole).
+    @Test(arguments: [1, 2, 6, 8])
+    func attentionInGroups(items: Int) {
+        let maskValues: [Float] = [0, 0, 0, 0, 0, 0, 0, -10_000, 0, 0, 0, 0, 0, 0, 0, -10_000, -10_000, 0]
+        checkAttention("attention in groups of \(items)", seed: 21, shape: (3, 6, 16, 4), mask: maskValues,
+                       dropout: 0.2, groupBytes: items * 6 * 6 * MemoryLayout<Float>.size)
     }
 
     /// Forward against the naive reference, then the gradients of query, key and value.
     private func checkAttention(_ name: String, seed: UInt64, shape: (Int, Int, Int, Int), mask maskValues: [Float]?,
-                                dropout: Float?) {
+                                dropout: Float?, groupBytes: Int = Attention.groupBytes) {
         var data = TestData(seed: seed)
         let (B, T, C, NH) = shape
         let q = data.tensor([B, T, C]), k = data.tensor([B, T, C]), v = data.tensor([B, T, C])
         let mask = maskValues.map { Tensor(shape: [B, T], values: $0) }
-        let buffers = Attention.Buffers(batch: B, heads: NH, tokens: T, dropout: dropout != nil)
-        if let dropout, let scale = buffers.dropout?.scale {
-            var generator = RandomGenerator(seed: seed)
-            Dropout.makeMask(scale, probability: dropout, generator: &generator)
+        let workspace = Attention.Workspace(batch: B, heads: NH, tokens: T, bytes: groupBytes)
+        let draw = dropout.map { Attention.DropoutMask(probability: $0, batch: B, heads: NH, tokens: T) }
+        var generator = RandomGenerator(seed: seed)
+        let keep: [Double]? = draw.map { draw in
+            let whole = Tensor(zeros: [B, NH, T, T])
+            var copy = generator
+            Dropout.makeMask(whole, probability: draw.probability, generator: &copy)
+            draw.draw(from: &generator)
+            #expect(generator == copy, "the layer's generator advances past the whole mask")
+            return whole.doubles
         }
-        let keep = buffers.dropout?.scale.doubles
         let out = Tensor(zeros: [B, T, C])
-        Attention.forward(query: q, key: k, value: v, heads: NH, mask: mask, buffers: buffers, into: out)
+        Attention.forward(projection: AttentionProjection.pack(q, k, v), heads: NH, mask: mask, dropout: draw,
+                          workspace: workspace, into: out)
         let reference = { (x: [[Double]]) in
             NaiveReference.attention(x[0], x[1], x[2], mask: maskValues?.map(Double.init), keep: keep,
                                      B: B, T: T, C: C, heads: NH)
         }
         expectForward(name, out, reference([q.doubles, k.doubles, v.doubles]))
         let dOut = data.tensor(out.shape)
-        let dQ = Tensor(zeros: q.shape), dK = Tensor(zeros: k.shape), dV = Tensor(zeros: v.shape)
-        Attention.backward(dContext: dOut, query: q, key: k, value: v, heads: NH, buffers: buffers,
-                           dQuery: dQ, dKey: dK, dValue: dV)
+        let dProjection = Tensor(zeros: [B, T, 3 * C])
+        Attention.backward(dContext: dOut, projection: AttentionProjection.pack(q, k, v), heads: NH, mask: mask,
+                           dropout: draw, workspace: workspace, dProjection: dProjection)
+        let (dQ, dK, dV) = AttentionProjection.unpack(dProjection)
         let errors = GradientCheck.errors(inputs: [q.doubles, k.doubles, v.doubles],
                                           analytic: [dQ.doubles, dK.doubles, dV.doubles],
                                           weights: dOut.doubles, reference: reference)

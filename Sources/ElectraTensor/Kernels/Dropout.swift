@@ -9,17 +9,29 @@ public enum Dropout {
     /// Fills `mask` with `1/(1−probability)` (kept, chance `1 − probability`) or `0` (dropped), and
     /// advances `generator` by `mask.count` words.
     public static func makeMask(_ mask: Tensor, probability: Float, generator: inout RandomGenerator) {
+        makeMask(mask, probability: probability, start: generator, offset: 0)
+        generator = RandomGenerator(key: generator.key, stream: generator.stream,
+                                    position: generator.position + UInt64(mask.count))
+    }
+
+    /// Fills `mask` with the part of a larger mask that starts at element `offset`: element `i` uses
+    /// the word at `start.position + offset + i`, so a mask drawn in pieces equals one drawn whole.
+    public static func makeMask(_ mask: Tensor, probability: Float, start: RandomGenerator, offset: Int) {
         precondition(probability >= 0 && probability < 1, "Dropout probability \(probability) not in [0, 1)")
         let keep = 1 / (1 - probability), m = mask.pointer
-        let start = generator
-        let transform = KeepMask(keep: FloatVector(repeating: keep), probability: FloatVector(repeating: probability))
+        let first = start.position + UInt64(offset)
+        // Uniforms first, then a plain loop that LLVM vectorizes, one L1-sized piece at a time (a
+        // comparison inside the Philox loop compiled to scalar code, several times slower).
         Parallel.forEachRange(mask.count, grain: 16384) { range in
-            var local = RandomGenerator(key: start.key, stream: start.stream,
-                                        position: start.position + UInt64(range.lowerBound))
-            local.fillUniforms(m + range.lowerBound, count: range.count, transform)
+            var local = RandomGenerator(key: start.key, stream: start.stream, position: first + UInt64(range.lowerBound))
+            var piece = range.lowerBound
+            while piece < range.upperBound {
+                let end = min(piece + 4096, range.upperBound)
+                local.fillUniform(m + piece, count: end - piece)
+                for i in piece..<end { m[i] = m[i] < probability ? 0 : keep }
+                piece = end
+            }
         }
-        generator = RandomGenerator(key: start.key, stream: start.stream,
-                                    position: start.position + UInt64(mask.count))
     }
 
     /// `out = x ⊙ mask` (`out` may be `x`).
@@ -28,8 +40,8 @@ public enum Dropout {
         Multiply.run(x, mask, into: out)
     }
 
-    /// `dX += dOut ⊙ mask`.
-    public static func backward(_ dOut: Tensor, mask: Tensor, dX: Tensor) {
+    /// `dX += dOut ⊙ mask` (or `dX = dOut ⊙ mask` when `accumulate` is false).
+    public static func backward(_ dOut: Tensor, mask: Tensor, dX: Tensor, accumulate: Bool = true) {
         checkShape(mask.count == dOut.count && dX.count == dOut.count, "Dropout.backward",
                    dOut.shape, mask.shape, dX.shape)
         let gp = dOut.pointer, mp = mask.pointer, dp = dX.pointer
@@ -37,19 +49,9 @@ public enum Dropout {
             for i in stride(from: chunk.lowerBound, to: chunk.upperBound, by: FloatVector.scalarCount) {
                 let n = min(FloatVector.scalarCount, chunk.upperBound - i)
                 let d = VectorMath.load(gp + i, count: n) * VectorMath.load(mp + i, count: n)
-                VectorMath.store(VectorMath.load(dp + i, count: n) + d, dp + i, count: n)
+                VectorMath.store(accumulate ? VectorMath.load(dp + i, count: n) + d : d, dp + i, count: n)
             }
         }
-    }
-}
-
-/// `uniform < probability ? 0 : keep`, lane by lane.
-struct KeepMask: UniformTransform {
-    let keep: FloatVector, probability: FloatVector
-
-    @inline(__always)
-    func callAsFunction(_ uniform: FloatVector) -> FloatVector {
-        keep.replacing(with: 0, where: uniform .< probability)
     }
 }
 

@@ -16,39 +16,82 @@ public enum LayerNorm {
                    && rstd.count == R, "LayerNorm.forward", x.shape, weight.shape, bias.shape, out.shape)
         let xp = x.pointer, yp = out.pointer, wp = weight.pointer, bp = bias.pointer
         let mp = mean.pointer, sp = rstd.pointer
-        let width = FloatVector.scalarCount
         Parallel.forEachRange(R, grain: max(1, 8192 / max(C, 1))) { rows in
             for r in rows {
-                let row = xp + r * C, outRow = yp + r * C
-                var sum = FloatVector()
-                var c = 0
-                while c < C { sum += VectorMath.load(row + c, count: C - c); c += width }
-                let mu = VectorMath.sum(sum) / Float(C)
-                var squares = FloatVector()
-                c = 0
-                while c < C {
-                    let n = min(width, C - c)
-                    var d = VectorMath.load(row + c, count: n) - mu
-                    if n < width { d = d.replacing(with: 0, where: VectorMath.lanes(from: n)) }
-                    squares += d * d
-                    c += width
-                }
-                let s = 1 / (VectorMath.sum(squares) / Float(C) + epsilon).squareRoot()
-                mp[r] = mu
-                sp[r] = s
-                c = 0
-                while c < C {
-                    let n = min(width, C - c)
-                    let normalised = (VectorMath.load(row + c, count: n) - mu) * s
-                    let y = normalised * VectorMath.load(wp + c, count: n) + VectorMath.load(bp + c, count: n)
-                    VectorMath.store(y, outRow + c, count: n)
-                    c += width
-                }
+                (mp[r], sp[r]) = normalizeRow(xp + r * C, yp + r * C, wp, bp, C, epsilon)
             }
         }
     }
 
-    /// Accumulates `dX`, `dWeight` and `dBias` from `dOut`.
+    /// A post-LN transformer's sublayer output: `sum = (x + denseBias) ⊙ mask + residual`, then
+    /// `out = LayerNorm(sum)`, one row at a time while it is in L1 (a dense layer's bias, its
+    /// dropout and the residual connection fused with the normalisation). `sum` is kept for the
+    /// backward pass, which is `LayerNorm.backward` on `sum` followed by the dropout's.
+    /// - Parameters:
+    ///   - x: the dense layer's product without its bias, `[R, C]`.
+    ///   - denseBias: `[C]`, or `nil`.
+    ///   - mask: the dropout's scale factors `[R, C]` (`Dropout.makeMask`), or `nil`.
+    public static func forward(residualSumOf x: Tensor, denseBias: Tensor?, mask: Tensor?, residual: Tensor,
+                               sum: Tensor, weight: Tensor, bias: Tensor, epsilon: Float = defaultEpsilon,
+                               into out: Tensor, mean: Tensor, rstd: Tensor) {
+        let C = x.columns, R = x.rows
+        checkShape(residual.count == x.count && sum.count == x.count && out.count == x.count
+                   && (mask?.count ?? x.count) == x.count && (denseBias?.count ?? C) == C
+                   && weight.count == C && bias.count == C && mean.count == R && rstd.count == R,
+                   "LayerNorm.forward(residualSumOf:)", x.shape, residual.shape, sum.shape, out.shape)
+        let xp = x.pointer, rp = residual.pointer, yp = out.pointer, wp = weight.pointer, bp = bias.pointer
+        let sump = sum.pointer, dbp = denseBias?.pointer, kp = mask?.pointer
+        let mp = mean.pointer, sp = rstd.pointer
+        let width = FloatVector.scalarCount
+        Parallel.forEachRange(R, grain: max(1, 8192 / max(C, 1))) { rows in
+            for r in rows {
+                let offset = r * C
+                var c = 0
+                while c < C {
+                    let n = min(width, C - c)
+                    var v = VectorMath.load(xp + offset + c, count: n)
+                    if let dbp { v += VectorMath.load(dbp + c, count: n) }
+                    if let kp { v *= VectorMath.load(kp + offset + c, count: n) }
+                    VectorMath.store(v + VectorMath.load(rp + offset + c, count: n), sump + offset + c, count: n)
+                    c += width
+                }
+                (mp[r], sp[r]) = normalizeRow(sump + offset, yp + offset, wp, bp, C, epsilon)
+            }
+        }
+    }
+
+    /// One row: `out = (row − mean) · rstd · weight + bias`; returns `(mean, rstd)`.
+    @inline(__always)
+    private static func normalizeRow(_ row: UnsafeMutablePointer<Float>, _ outRow: UnsafeMutablePointer<Float>,
+                                     _ wp: UnsafeMutablePointer<Float>, _ bp: UnsafeMutablePointer<Float>,
+                                     _ C: Int, _ epsilon: Float) -> (Float, Float) {
+        let width = FloatVector.scalarCount
+        var sum = FloatVector()
+        var c = 0
+        while c < C { sum += VectorMath.load(row + c, count: C - c); c += width }
+        let mu = VectorMath.sum(sum) / Float(C)
+        var squares = FloatVector()
+        c = 0
+        while c < C {
+            let n = min(width, C - c)
+            var d = VectorMath.load(row + c, count: n) - mu
+            if n < width { d = d.replacing(with: 0, where: VectorMath.lanes(from: n)) }
+            squares += d * d
+            c += width
+        }
+        let s = 1 / (VectorMath.sum(squares) / Float(C) + epsilon).squareRoot()
+        c = 0
+        while c < C {
+            let n = min(width, C - c)
+            let normalised = (VectorMath.load(row + c, count: n) - mu) * s
+            let y = normalised * VectorMath.load(wp + c, count: n) + VectorMath.load(bp + c, count: n)
+            VectorMath.store(y, outRow + c, count: n)
+            c += width
+        }
+        return (mu, s)
+    }
+
+    /// Accumulates `dX` (or writes it, when `accumulate` is false), `dWeight` and `dBias` from `dOut`.
     ///
     /// With `x̂ = (x − mean)·rstd` and `g = dOut ⊙ weight`, per row:
     /// `dX = rstd · (g − mean(g) − x̂ · mean(g ⊙ x̂))`; `dWeight = Σ_rows dOut ⊙ x̂`,
@@ -58,7 +101,8 @@ public enum LayerNorm {
     /// rows' parameter gradients there during the single pass over the rows, and the partial sums
     /// are added at the end; without it, a second pass over the columns computes them.
     public static func backward(_ dOut: Tensor, _ x: Tensor, weight: Tensor, mean: Tensor, rstd: Tensor,
-                                dX: Tensor, dWeight: Tensor, dBias: Tensor, partials: Tensor? = nil) {
+                                dX: Tensor, dWeight: Tensor, dBias: Tensor, partials: Tensor? = nil,
+                                accumulate: Bool = true) {
         let C = x.columns, R = x.rows
         checkShape(dOut.count == x.count && dX.count == x.count && dWeight.count == C && dBias.count == C
                    && mean.count == R && rstd.count == R && (partials?.count ?? Int.max) >= Parallel.threadCount * 2 * C,
@@ -94,7 +138,7 @@ public enum LayerNorm {
                     let g = VectorMath.load(gRow + c, count: n) * VectorMath.load(wp + c, count: n)
                     let normalised = (VectorMath.load(row + c, count: n) - mu) * s
                     let d = s * (g - meanG - normalised * meanGX)
-                    VectorMath.store(VectorMath.load(dxRow + c, count: n) + d, dxRow + c, count: n)
+                    VectorMath.store(accumulate ? VectorMath.load(dxRow + c, count: n) + d : d, dxRow + c, count: n)
                     c += width
                 }
             }

@@ -22,18 +22,19 @@ public enum Matmul {
                   beta: accumulate ? 1 : 0, c: out.pointer, ldc: out.columns)
     }
 
-    /// Accumulates the gradients of `out = op(a) · op(b)`: `dA += ∂L/∂a`, `dB += ∂L/∂b`.
+    /// Accumulates the gradients of `out = op(a) · op(b)`: `dA += ∂L/∂a` (`dA = ∂L/∂a` when
+    /// `overwriteDA`), `dB += ∂L/∂b`.
     ///
     /// With `G = dOut`: `∂L/∂op(a) = G · op(b)ᵀ` and `∂L/∂op(b) = op(a)ᵀ · G`, each transposed back
     /// to the stored layout. Pass `nil` for a gradient that is not needed.
     public static func backward(_ dOut: Tensor, _ a: Tensor, _ b: Tensor, transposeA: Bool = false,
-                                transposeB: Bool = false, dA: Tensor?, dB: Tensor?) {
+                                transposeB: Bool = false, dA: Tensor?, dB: Tensor?, overwriteDA: Bool = false) {
         if let dA {
             checkShape(dA.shape == a.shape || dA.count == a.count, "Matmul.backward dA", a.shape, dA.shape)
             if transposeA {
-                forward(b, dOut, transposeA: transposeB, transposeB: true, into: dA, accumulate: true)
+                forward(b, dOut, transposeA: transposeB, transposeB: true, into: dA, accumulate: !overwriteDA)
             } else {
-                forward(dOut, b, transposeA: false, transposeB: !transposeB, into: dA, accumulate: true)
+                forward(dOut, b, transposeA: false, transposeB: !transposeB, into: dA, accumulate: !overwriteDA)
             }
         }
         if let dB {
