@@ -7,19 +7,18 @@
 /// many threads draw it.
 public enum Dropout {
     /// Fills `mask` with `1/(1−probability)` (kept, chance `1 − probability`) or `0` (dropped), and
-    /// advances `generator` by `mask.count` words.
+    /// advances `generator` by `mask.count` words. A batch-major `mask` with a windowed `generator`
+    /// (data parallelism) holds the window's rows of the whole batch's mask (`RandomGenerator.claim`).
     public static func makeMask(_ mask: Tensor, probability: Float, generator: inout RandomGenerator) {
         precondition(probability >= 0 && probability < 1, "Dropout probability \(probability) not in [0, 1)")
         let keep = 1 / (1 - probability), m = mask.pointer
-        let start = generator
+        let start = generator.claim(words: mask.count)
         let transform = KeepMask(keep: FloatVector(repeating: keep), probability: FloatVector(repeating: probability))
         Parallel.forEachRange(mask.count, grain: 16384) { range in
             var local = RandomGenerator(key: start.key, stream: start.stream,
                                         position: start.position + UInt64(range.lowerBound))
             local.fillUniforms(m + range.lowerBound, count: range.count, transform)
         }
-        generator = RandomGenerator(key: start.key, stream: start.stream,
-                                    position: start.position + UInt64(mask.count))
     }
 
     /// `out = x ⊙ mask` (`out` may be `x`).
