@@ -23,6 +23,13 @@ public struct PretrainingShard: Sendable, Equatable {
     /// Tokens the discriminator's loss averages over, in the whole batch (non-padding).
     public let tokens: Int
 
+    public init(examples: BatchWindow, rows: BatchWindow, predictions: Int, tokens: Int) {
+        self.examples = examples
+        self.rows = rows
+        self.predictions = predictions
+        self.tokens = tokens
+    }
+
     /// The whole of `global` as one process's shard: what a single-process step computes.
     public static func whole(_ masked: MaskedBatch) -> PretrainingShard {
         let rows = masked.positions.count

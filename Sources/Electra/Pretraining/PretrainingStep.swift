@@ -154,7 +154,7 @@ public final class PretrainingStep {
         func share(_ part: Double, _ whole: Int?) -> Double { whole.map { $0 > 0 ? part / Double($0) : 0 } ?? 1 }
         metrics.generatorLoss = Double(mlm) * share(Double(count), shard?.predictions)
         metrics.discriminatorLoss = Double(bce) * share(Double(total), shard?.tokens)
-        metrics.loss = Double(objective.generatorWeight) * Double(mlm) + Double(objective.discriminatorWeight) * Double(bce)
+        metrics.loss = Double(objective.generatorWeight) * metrics.generatorLoss + Double(objective.discriminatorWeight) * metrics.discriminatorLoss
         metrics.finishRates()
         // Backward.
         if let gradients {
