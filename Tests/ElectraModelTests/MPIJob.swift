@@ -40,21 +40,36 @@ enum MPIJob {
         return process
     }
 
+    /// A started job of `arguments` on `ranks` ranks, its output going to a temporary log.
+    final class Started {
+        let process: Process
+        let log: URL
+        private let handle: FileHandle
+
+        init(ranks: Int, _ arguments: [String]) throws {
+            process = MPIJob.process(ranks: ranks, arguments)
+            log = FileManager.default.temporaryDirectory.appendingPathComponent("electra-mpi-\(UUID().uuidString).log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            handle = try FileHandle(forWritingTo: log)
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+        }
+
+        /// Waits for the end; returns the exit status and the output.
+        func finish() throws -> (status: Int32, output: String) {
+            process.waitUntilExit()
+            try handle.close()
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            try? FileManager.default.removeItem(at: log)
+            return (process.terminationStatus, text)
+        }
+    }
+
     /// Runs `arguments` on `ranks` ranks to the end; returns the exit status and the output.
     @discardableResult
     static func run(ranks: Int, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = process(ranks: ranks, arguments)
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("electra-mpi-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: output)
-        return (process.terminationStatus, text)
+        try Started(ranks: ranks, arguments).finish()
     }
 
     /// The processes whose parent is `parent` and whose environment says they are rank `rank`.
