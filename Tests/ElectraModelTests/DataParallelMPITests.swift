@@ -62,6 +62,37 @@ struct DataParallelMPITests {
         #expect(FileManager.default.fileExists(atPath: two + "/settings.json"))
     }
 
+    @Test func squadOnTwoRanksTrainsWhatOneProcessTrainsOnTheWholeBatch() throws {
+        let train = try ColourTask.file(Array(ColourTask.trainingObjects.prefix(24)), firstIndex: 0)
+        let model = Fixtures.directory.appendingPathComponent("model/discriminator").path
+        func finetune(ranks: Int, batch: Int, output: String, seed: Int = 1) throws {
+            let (status, text) = try MPIJob.run(ranks: ranks, [
+                "finetune", "squad", "--model", model, "--train", train, "--output", output, "--max-seq-length", "48",
+                "--doc-stride", "16", "--max-query-length", "16", "--batch-size", String(batch), "--accumulation", "2",
+                "--epochs", "2", "--learning-rate", "1e-3", "--check-replicas-every", "1", "--seed", String(seed),
+            ])
+            #expect(status == 0, "electra finetune squad on \(ranks) ranks failed:\n\(text)")
+        }
+        let one = temporaryRun("squad-one"), two = temporaryRun("squad-two"), other = temporaryRun("squad-other")
+        try finetune(ranks: 1, batch: 4, output: one)
+        try finetune(ranks: 2, batch: 2, output: two)
+        try finetune(ranks: 1, batch: 4, output: other, seed: 2)
+        func difference(_ first: String, _ second: String) throws -> (worst: Float, scale: Float) {
+            let a = try SafetensorsFile(path: first + "/model.safetensors"), b = try SafetensorsFile(path: second + "/model.safetensors")
+            var worst: Float = 0, scale: Float = 0
+            for key in a.tensors.keys {
+                let x = try a.tensor(key).scalars, y = try b.tensor(key).scalars
+                worst = max(worst, zip(x, y).map { abs($0 - $1) }.max() ?? 0)
+                scale = max(scale, x.map(abs).max() ?? 0)
+            }
+            return (worst, scale)
+        }
+        let (worst, scale) = try difference(one, two), control = try difference(one, other).worst
+        print("SQuAD, 2 ranks × 2 vs 1 × 4 (2 micro-batches, 6 updates): max |Δ weight| \(worst) of \(scale); another seed: \(control)")
+        #expect(worst <= 1e-5 * scale, "2 ranks drifted from 1 process by \(worst)")
+        #expect(control > 100 * max(worst, 1e-9), "the comparison could not tell another seed's weights (\(control))")
+    }
+
     @Test func aRunResumesOnTheSameOrAnotherNumberOfRanks() throws {
         let whole = temporaryRun("mpi-whole"), same = temporaryRun("mpi-same"), fewer = temporaryRun("mpi-fewer")
         try pretrain(ranks: 2, batch: 2, output: whole)
