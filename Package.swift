@@ -117,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ElectraCLITests",
-            dependencies: ["ElectraCLI", "ElectraTensor", "_TestSupport"]
+            dependencies: ["ElectraCLI", "ElectraDistributed", "ElectraTensor", "_TestSupport"]
         ),
     ]
 )

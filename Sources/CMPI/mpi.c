@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 // Open MPI's types, as its mpi.h declares them: every handle is a pointer to an object.
@@ -42,10 +43,13 @@ static void copy_text(char *out, long capacity, const char *text) {
 
 static void load_library(void) {
     // RTLD_GLOBAL: Open MPI's own plugins (mca_*.so), opened later by libmpi, resolve its symbols.
-    void *library = dlopen("libmpi.so.40", RTLD_NOW | RTLD_GLOBAL);
+    // ELECTRA_MPI_LIBRARY names another build of Open MPI's libmpi (e.g. /opt/openmpi/lib/libmpi.so.40).
+    const char *name = getenv("ELECTRA_MPI_LIBRARY");
+    if (!name || !*name) name = "libmpi.so.40";
+    void *library = dlopen(name, RTLD_NOW | RTLD_GLOBAL);
     if (!library) {
         snprintf(load_message, sizeof load_message,
-                 "Open MPI (libmpi.so.40) not found: install it with `apt-get install openmpi-bin` (Debian)");
+                 "Open MPI (%s) cannot be opened: install it with `apt-get install openmpi-bin` (Debian)", name);
         return;
     }
 #define RESOLVE(name, symbol)                                                                      \

@@ -16,8 +16,9 @@
 extern "C" {
 #endif
 
-/// Loads Open MPI once (thread-safe). Returns 1 when it can be used; otherwise 0 and a reason in
-/// `message` (at most `capacity` bytes, NUL-terminated).
+/// Loads Open MPI once (thread-safe): libmpi.so.40, or the file `ELECTRA_MPI_LIBRARY` names. Returns
+/// 1 when it can be used; otherwise 0 and a reason in `message` (at most `capacity` bytes,
+/// NUL-terminated).
 int electra_mpi_load(char *message, long capacity);
 
 /// MPI_Get_library_version's text (one line), or "" when not loaded. Callable before init.
