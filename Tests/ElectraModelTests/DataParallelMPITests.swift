@@ -62,6 +62,16 @@ struct DataParallelMPITests {
         #expect(FileManager.default.fileExists(atPath: two + "/settings.json"))
     }
 
+    @Test func bf16GradientsOnTheWireStayCloseToFP32() throws {
+        let one = temporaryRun("mpi-fp32"), compressed = temporaryRun("mpi-bf16")
+        try pretrain(ranks: 1, batch: 4, output: one)
+        try pretrain(ranks: 2, batch: 2, output: compressed, extra: ["--allreduce-precision", "bf16"])
+        let (worst, scale, name) = try difference(one, compressed)
+        print("2 ranks with bf16 gradients vs 1 process: max |Δ weight| \(worst) (\(name)) of \(scale)")
+        #expect(worst > 0, "bf16 rounding left no trace: were the gradients sent as bf16?")
+        #expect(worst <= 5e-3 * scale, "bf16 gradients moved the weights by \(worst) at \(name)")
+    }
+
     @Test func squadOnTwoRanksTrainsWhatOneProcessTrainsOnTheWholeBatch() throws {
         let train = try ColourTask.file(Array(ColourTask.trainingObjects.prefix(24)), firstIndex: 0)
         let model = Fixtures.directory.appendingPathComponent("model/discriminator").path
@@ -106,6 +116,11 @@ struct DataParallelMPITests {
         print("2 ranks throughout vs 2 then 1 from update 3: max |Δ weight| \(worst) (\(name)) of \(scale)")
         #expect(worst <= 1e-5 * scale, "the resumed run left the stream: \(worst) at \(name)")
         #expect(try losses(whole) == losses(same))
+        // 3 ranks cannot share its micro-batch of 4: every rank stops with the reason, naming itself.
+        let (status, text) = try MPIJob.run(ranks: 3, ["pretrain", "--data", smallShards, "--output", whole, "--resume",
+                                                       "--max-seq-length", "64", "--steps", "6"])
+        #expect(status != 0)
+        #expect(text.contains("of 3: the run's micro-batch of 4 sequences does not split evenly over 3 ranks"), "\(text)")
     }
 
     @Test func aKilledRankStopsTheJobWithinSecondsNamingIt() throws {
