@@ -29,13 +29,16 @@ public struct Launch: Equatable, Sendable {
     public var localRank: Int
 
     /// Reads Open MPI's variables (`OMPI_COMM_WORLD_SIZE`, `_RANK`, `_LOCAL_SIZE`, `_LOCAL_RANK`),
-    /// which mpirun sets and Open MPI sets under `srun --mpi=pmix` as well, then PMIx's and Slurm's.
+    /// which mpirun sets; under `srun --mpi=pmix` (PMIx's `PMIX_RANK` set) Slurm's task counts. The
+    /// group's real size and this rank's number come from MPI once joined; these only decide whether
+    /// to join and how many threads to take.
     public init(environment: [String: String]) {
         func value(_ names: String...) -> Int? {
             for name in names { if let text = environment[name], let number = Int(text) { return number } }
             return nil
         }
-        size = max(1, value("OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE") ?? 1)
+        let slurmTasks = environment["PMIX_RANK"] != nil ? value("SLURM_NTASKS", "SLURM_NPROCS") : nil
+        size = max(1, value("OMPI_COMM_WORLD_SIZE", "PMI_SIZE") ?? slurmTasks ?? 1)
         rank = value("OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK") ?? 0
         localSize = max(1, value("OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS") ?? (size == 1 ? 1 : Launch.slurmTasksHere(environment) ?? 1))
         localRank = value("OMPI_COMM_WORLD_LOCAL_RANK", "MPI_LOCALRANKID", "SLURM_LOCALID") ?? 0

@@ -26,9 +26,12 @@ import _TestSupport
     }
 
     @Test func slurmsVariablesAreReadWhenOpenMPIsAreAbsent() {
-        let launch = Launch(environment: ["PMIX_SIZE": "4", "PMIX_RANK": "3", "SLURM_TASKS_PER_NODE": "2(x2)", "SLURM_LOCALID": "1"])
+        let launch = Launch(environment: ["SLURM_NTASKS": "4", "PMIX_RANK": "3", "SLURM_TASKS_PER_NODE": "2(x2)", "SLURM_LOCALID": "1"])
         #expect(launch.size == 4 && launch.rank == 3 && launch.localSize == 2 && launch.localRank == 1)
-        #expect(Launch(environment: ["PMIX_SIZE": "3", "SLURM_TASKS_PER_NODE": "2,1"]).localSize == 1, "uneven nodes: unknown")
+        #expect(Launch(environment: ["SLURM_NTASKS": "3", "PMIX_RANK": "0", "SLURM_TASKS_PER_NODE": "2,1"]).localSize == 1,
+                "uneven nodes: unknown")
+        #expect(!Launch(environment: ["SLURM_NTASKS": "4", "SLURM_PROCID": "1"]).isDistributed,
+                "a Slurm job step without PMIx is not an MPI launch")
     }
 
     @Test func aRankWithoutMPIStopsWithTheFix() throws {
