@@ -37,6 +37,16 @@ let package = Package(
             name: "COneDNN",
             linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
         ),
+        // Data-parallel training over Open MPI (Debian's openmpi-bin), opened at run time with dlopen so
+        // that the package builds and runs without it (on one process).
+        .target(
+            name: "CMPI",
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+        ),
+        .target(
+            name: "ElectraDistributed",
+            dependencies: ["CMPI", "Electra", "ElectraTensor"]
+        ),
         .target(
             name: "ElectraTensor",
             dependencies: blasDependencies + ["COneDNN"],
@@ -49,6 +59,7 @@ let package = Package(
                 "ElectraTokenizer",
                 "ElectraData",
                 "Electra",
+                "ElectraDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -106,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ElectraCLITests",
-            dependencies: ["ElectraCLI", "ElectraTensor", "_TestSupport"]
+            dependencies: ["ElectraCLI", "ElectraDistributed", "ElectraTensor", "_TestSupport"]
         ),
     ]
 )

@@ -1,8 +1,10 @@
 # Sourced by the other scripts: installs what the build needs and sets what the BLAS needs.
 #
-#  - Debian packages: libopenblas-dev (BLAS), required; libdnnl-dev (oneDNN, for --precision bf16),
-#    optional. Installed with apt-get when running as root; otherwise the script names them and stops
-#    for a missing required one (a missing optional one only means bf16 runs in fp32).
+#  - Debian packages: libopenblas-dev (BLAS), required; libdnnl-dev (oneDNN, for --precision bf16)
+#    and openmpi-bin (Open MPI, for `mpirun -np N electra pretrain|finetune squad` and the multi-rank
+#    tests), optional. Installed with apt-get when running as root; otherwise the script names them
+#    and stops for a missing required one (a missing optional one only means bf16 runs in fp32, or
+#    that electra runs as one process and the multi-rank tests skip).
 #  - OPENBLAS_CORETYPE: Debian's OpenBLAS 0.3.21 does not recognise recent processors and may fall
 #    back to slow kernels. On a processor with AVX-512 it is set to SkylakeX unless it already names
 #    an AVX-512 kernel family. Set ELECTRA_KEEP_OPENBLAS_CORETYPE=1 to leave it alone.
@@ -19,7 +21,8 @@ electra_cpu_has() {
 electra_install_packages() {
     [ "$(uname -s)" = "Linux" ] || return 0
     command -v dpkg-query >/dev/null 2>&1 || return 0
-    electra_install_optional libdnnl-dev
+    electra_install_optional libdnnl-dev "--precision bf16 will run in fp32"
+    electra_install_optional openmpi-bin "electra runs as one process only and the multi-rank tests skip"
     local missing=()
     for package in libopenblas-dev; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -47,7 +50,7 @@ electra_install_optional() {
         export DEBIAN_FRONTEND=noninteractive
         { apt-get update -qq && apt-get install -y -qq "$1" >/dev/null; } && return 0
     fi
-    echo "electra: optional package $1 is not installed (sudo apt-get install $1); --precision bf16 will run in fp32" >&2
+    echo "electra: optional package $1 is not installed (sudo apt-get install $1); $2" >&2
     return 0
 }
 

@@ -9,6 +9,6 @@ public struct BenchmarkCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "benchmark",
         abstract: "Measure kernel and model speed against the machine's ceilings and PyTorch.",
-        subcommands: [KernelBenchmarkCommand.self, TokenizerBenchmarkCommand.self, ModelBenchmarkCommand.self, PretrainBenchmarkCommand.self, SquadBenchmarkCommand.self]
+        subcommands: [KernelBenchmarkCommand.self, TokenizerBenchmarkCommand.self, ModelBenchmarkCommand.self, PretrainBenchmarkCommand.self, SquadBenchmarkCommand.self, AllReduceBenchmarkCommand.self]
     )
 }

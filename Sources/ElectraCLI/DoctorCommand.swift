@@ -1,6 +1,7 @@
 // `electra doctor`: what this build runs on, and what to fix when it runs slowly.
 
 import ArgumentParser
+import ElectraDistributed
 import ElectraTensor
 import Foundation
 
@@ -46,12 +47,24 @@ public struct DoctorCommand: ParsableCommand {
             : "unavailable: \(bf16.reason); --precision bf16 runs in fp32"))
         lines.append(line("kernel threads", String(Parallel.threadCount)
             + (environment["ELECTRA_NUM_THREADS"] == nil ? "" : " (ELECTRA_NUM_THREADS)")))
+        let mpiVersion = MPILibrary.version
+        lines.append(line("mpi", mpiVersion.map { "\($0) (libmpi.so.40): mpirun -np N electra pretrain | finetune squad" }
+            ?? "unavailable: \(MPILibrary.unavailableReason ?? "no version"); electra runs as one process"))
+        let launch = Launch(environment: environment)
+        if launch.isDistributed {
+            lines.append(line("mpi rank", "\(launch.rank) of \(launch.size), \(launch.localRank) of \(launch.localSize) on this machine, "
+                + "\(launch.threadsPerRank(environment: environment, cores: SystemInfo.processorCount)) threads"))
+        }
 
         var warnings: [String] = []
         if let warning = SystemInfo.blasWarning { warnings.append(warning) }
         if !bf16.available && (SystemInfo.has("AVX512-BF16") || SystemInfo.has("AMX-BF16")) {
             warnings.append("This processor has bf16 instructions but \(bf16.reason); install Debian's libdnnl2 "
                 + "(`apt-get install libdnnl-dev`, which scripts/env.sh does when run as root) for --precision bf16.")
+        }
+        if mpiVersion == nil && launch.isDistributed {
+            warnings.append("This process was started by an MPI launcher but Open MPI cannot be opened; install it on every "
+                + "machine of the job (`apt-get install openmpi-bin`).")
         }
         if SystemInfo.buildConfiguration == "debug" {
             warnings.append("This is a debug build; kernels run 10-50x slower. Build with scripts/build.sh "

@@ -60,7 +60,7 @@ public struct FinetuneSquadCommand: ParsableCommand {
     var modelSize: SQuADRecipe.ModelSize?
     @Option(help: "Training epochs (default: the recipe's).")
     var epochs: Double?
-    @Option(help: "Sequences per forward and backward pass (default: the recipe's, 16 or 32).")
+    @Option(help: "Sequences per forward and backward pass (default: the recipe's, 16 or 32; under mpirun: on each rank).")
     var batchSize: Int?
     @Option(help: "Micro-batches averaged into each update (default: the recipe's, 8 or 1).")
     var accumulation: Int?
@@ -114,31 +114,41 @@ public struct FinetuneSquadCommand: ParsableCommand {
     }
 
     @OptionGroup var precision: PrecisionOption
+    @OptionGroup var parallel: DataParallelOptions
 
     public func run() throws {
-        try precision.run(execute)
+        try parallel.validateOptions()
+        try parallel.run { parallelism in try precision.run { try execute(parallelism) } }
     }
 
-    private func execute() throws {
+    private func execute(_ parallelism: DataParallelism) throws {
+        let ranks = parallelism.communicator.size, leader = parallelism.communicator.isLeader
+        let console = leader ? Console.line : { (_: String) in }
         let trainSet = try SQuADDataset(contentsOf: train)
         let squadVersion = version ?? trainSet.version
-        for problem in trainSet.answerProblems.prefix(5) { Console.line("skipped: \(problem)") }
-        if trainSet.answerProblems.count > 5 { Console.line("skipped \(trainSet.answerProblems.count) questions in all whose answers do not match their contexts") }
+        for problem in trainSet.answerProblems.prefix(5) { console("skipped: \(problem)") }
+        if trainSet.answerProblems.count > 5 { console("skipped \(trainSet.answerProblems.count) questions in all whose answers do not match their contexts") }
         let qa = try QuestionAnsweringModel.load(model, kind: head, answerability: squadVersion == .v2_0,
                                                  head: .initializeIfAbsent(seed: seed))
-        let (settings, size) = try resolvedSettings(version: squadVersion, config: qa.config)
+        var (settings, size) = try resolvedSettings(version: squadVersion, config: qa.config)
+        settings.batchSize *= ranks   // --batch-size is each rank's share of the micro-batch
         let sequenceLength = squad.maxSeqLength ?? recipe.maxSequenceLength
         try squad.check(against: qa.config, model: model, sequenceLength: sequenceLength)
         let tokenizer = try ModelDirectory.tokenizer(for: model, config: qa.config)
         let featurizer = squad.featurizer(tokenizer, sequenceLength: sequenceLength)
         let training = featurizer.featurize(trainSet.examples.filter { !$0.hasAnswerProblem }, training: true)
-        Console.line("fine-tuning on \(trainSet.examples.count) questions, SQuAD \(squadVersion.rawValue), \(head.rawValue) head, "
+        if ranks > 1 {
+            console("data parallel over \(ranks) ranks (\(parallelism.communicator.name)): \(settings.batchSize / ranks) sequences of each "
+                    + "micro-batch per rank, gradients summed in \(parallelism.precision.rawValue)")
+        }
+        console("fine-tuning on \(trainSet.examples.count) questions, SQuAD \(squadVersion.rawValue), \(head.rawValue) head, "
                      + "recipe \(recipe.rawValue)\(size.map { " (\($0.rawValue))" } ?? ""), sequences of \(sequenceLength): "
                      + settings.summary(features: training.features.count) + "; matrix products in \(precision.description)")
         let tuner = SQuADFineTuner(model: qa, settings: settings)
-        try tuner.train(training.features, source: train) { step, steps, loss in
-            if step % 10 == 0 || step == steps || step == 1 { Console.line(String(format: "step %d/%d  loss %.4f", step, steps, loss)) }
+        try tuner.train(training.features, source: train, parallelism: parallelism) { step, steps, loss in
+            if step % 10 == 0 || step == steps || step == 1 { console(String(format: "step %d/%d  loss %.4f", step, steps, loss)) }
         }
+        guard leader else { return }   // rank 0 alone saves, predicts and scores
         try qa.save(to: output, tokenizerFrom: model)
         Console.line("saved the fine-tuned model to \(output)")
         guard let dev else { return }

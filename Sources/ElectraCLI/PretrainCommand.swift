@@ -3,6 +3,7 @@
 import ArgumentParser
 import Electra
 import ElectraOptim
+import ElectraTensor
 import ElectraTokenizer
 import Foundation
 
@@ -27,6 +28,10 @@ public struct PretrainCommand: ParsableCommand {
             weights and, as NVIDIA restores them, its optimizer moments (--fresh-optimizer starts them \
             at zero); the model configuration and vocabulary are the checkpoint's:
               electra pretrain --phase2 --init-from RUN/checkpoints/ckpt-010000 --max-seq-length 512 …
+            Data parallelism: `mpirun -np N electra pretrain …` runs N ranks, each on --batch-size \
+            sequences of every micro-batch of N × --batch-size; the result is one process's with that \
+            batch. Rank 0 writes the run directory, which (with --data) every rank must reach. See \
+            docs/distributed.md.
             """
     )
 
@@ -46,7 +51,7 @@ public struct PretrainCommand: ParsableCommand {
     var vocab: String?
     @Option(help: "Sequence length (the shards' length): 128 in phase 1, 512 in phase 2.")
     var maxSeqLength = 128
-    @Option(help: "Sequences per micro-batch.")
+    @Option(help: "Sequences per micro-batch (under mpirun: on each rank; the micro-batch is ranks × this).")
     var batchSize = 32
     @Option(help: "Micro-batches per update (gradient accumulation).")
     var accumulation = 1
@@ -113,12 +118,15 @@ public struct PretrainCommand: ParsableCommand {
     }
 
     @OptionGroup var precision: PrecisionOption
+    @OptionGroup var parallel: DataParallelOptions
 
     public func run() throws {
-        try precision.run(execute)
+        try parallel.validateOptions()
+        try parallel.run { parallelism in try precision.run { try execute(parallelism) } }
     }
 
-    private func execute() throws {
+    private func execute(_ parallelism: DataParallelism) throws {
+        let ranks = parallelism.communicator.size, leader = parallelism.communicator.isLeader
         // Phase 2 continues the phase-1 networks: their configurations and vocabulary come with them.
         let initial = try initFrom.map { try Pretrainer.readState(checkpoint: $0).settings }
         var discriminator = try initial?.discriminator ?? config.map { try ElectraConfig(contentsOf: $0) } ?? modelSize.config
@@ -140,7 +148,7 @@ public struct PretrainCommand: ParsableCommand {
             schedule: LearningRateSchedule(peak: learningRate ?? recipe.learningRate(hiddenSize: hidden, phase: phase),
                                            warmupSteps: warmupSteps ?? recipe.warmupSteps(steps: steps), totalSteps: steps,
                                            power: decayPower ?? recipe.decayPower, end: endLearningRate, kind: recipe.scheduleKind),
-            batchSize: batchSize, maxSequenceLength: maxSeqLength, steps: steps, seed: seed, checkpointEvery: checkpointEvery,
+            batchSize: batchSize * ranks, maxSequenceLength: maxSeqLength, steps: steps, seed: seed, checkpointEvery: checkpointEvery,
             data: data, vocabulary: initial?.vocabulary ?? vocab ?? Vocabulary.bundledPath())
         if let initial { settings.lowercase = initial.lowercase }
         settings.recipe = recipe
@@ -152,19 +160,26 @@ public struct PretrainCommand: ParsableCommand {
         settings.logEvery = logEvery
         settings.phase = phase
         let trainer = try Pretrainer(settings: settings, run: output, resume: resume, initFrom: initFrom,
-                                     continueMoments: !freshOptimizer)
+                                     continueMoments: !freshOptimizer, parallelism: parallelism)
         let s = trainer.settings
-        Console.line("pretraining ELECTRA (phase \(s.phase)): discriminator hidden \(s.discriminator.hiddenSize) × \(s.discriminator.numHiddenLayers) layers, "
+        let console = leader ? Console.line : { (_: String) in }
+        if ranks > 1 {
+            console("data parallel over \(ranks) ranks (\(parallelism.communicator.name)): \(s.batchSize / ranks) sequences of each "
+                    + "micro-batch per rank, gradients summed in \(parallelism.precision.rawValue), "
+                    + "\(Parallel.threadCount) thread\(Parallel.threadCount == 1 ? "" : "s") per rank")
+        }
+        console("pretraining ELECTRA (phase \(s.phase)): discriminator hidden \(s.discriminator.hiddenSize) × \(s.discriminator.numHiddenLayers) layers, "
               + "generator hidden \(s.generator.hiddenSize), \(trainer.model.parameters.parameterCount.formatted()) parameters; "
               + "\(s.sequencesPerStep) sequences of \(s.maxSequenceLength) per update, \(s.steps) updates (\(s.schedule.warmupSteps) warmup), "
               + "\(s.recipe?.rawValue ?? "custom") recipe: \(s.optimizer.kind.rawValue) peak \(s.schedule.peak); "
               + "matrix products in \(precision.description)")
         if resume {
-            Console.line("resuming at update \(trainer.completed) with the run's saved settings (\(output)/settings.json); "
+            console("resuming at update \(trainer.completed) with the run's saved settings (\(output)/settings.json); "
                          + "options given now other than --output, --stop-after and --precision are not used")
         }
-        let terminal = Console.isTerminal
+        let terminal = Console.isTerminal && ranks == 1   // mpirun hands ranks a pseudo-terminal even when its output is a file
         try trainer.train(stopAfter: stopAfter) { r in
+            guard leader else { return }
             let m = r.metrics
             let line = String(format: "step %d/%d  loss %.3f (gen %.3f, disc %.4f)  gen acc %.3f  disc acc %.3f  P %.2f R %.2f  lr %.2e  %.1f seq/s  ETA %@",
                               r.step, r.totalSteps, m.loss, m.generatorLoss, m.discriminatorLoss, m.generatorAccuracy,
@@ -176,6 +191,7 @@ public struct PretrainCommand: ParsableCommand {
                 Console.line(line)
             }
         }
+        guard leader else { return }
         if terminal { Console.line("") }
         print("checkpoints in \(CheckpointStore.directory(output)); metrics in \(output)/metrics.jsonl (tensorboard --logdir \(output))")
         if let evalData {

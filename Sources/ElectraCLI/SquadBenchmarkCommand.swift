@@ -47,6 +47,9 @@ public struct SquadBenchmarkCommand: ParsableCommand {
         return fastest
     }
 
+    @Flag(help: "Also time PyTorch under torch.compile (an extra column; slow to start).")
+    var compile = false
+
     @OptionGroup var precision: PrecisionOption
 
     public func run() throws {
@@ -105,19 +108,27 @@ public struct SquadBenchmarkCommand: ParsableCommand {
         print("electra benchmark squad: ELECTRA-\(size.rawValue), \(head.rawValue) head, sequences of \(length)")
         let ceiling = BenchmarkReport.header(precision)
         var ours = (train: Double.infinity, latency: Double.infinity, throughput: Double.infinity)
-        var theirs = ours, theirPeak = 0.0
+        var theirs = ours, compiled = ours, theirPeak = 0.0, compileFailure: String?
+        func keepBest(_ r: [String: Double], into times: inout (train: Double, latency: Double, throughput: Double)) {
+            times.train = min(times.train, r["train_seconds"] ?? .infinity)
+            times.latency = min(times.latency, r["latency_seconds"] ?? .infinity)
+            times.throughput = min(times.throughput, r["throughput_seconds"] ?? .infinity)
+        }
+        let arguments = ["--size", size.rawValue, "--length", String(length), "--train-batch", String(trainBatch),
+                         "--inference-batch", String(inferenceBatch), "--repeats", String(repeats),
+                         "--precision", precision.precision.rawValue]
         for _ in 1...rounds {
             ours.train = min(ours.train, best(repeats, trainUpdate))
             ours.latency = min(ours.latency, best(repeats * 3, inferOne))
             ours.throughput = min(ours.throughput, best(repeats, inferMany))
             guard let reference else { continue }
-            let r = try reference.run(["--size", size.rawValue, "--length", String(length), "--train-batch", String(trainBatch),
-                                       "--inference-batch", String(inferenceBatch), "--repeats", String(repeats),
-                                       "--precision", precision.precision.rawValue])
-            theirs.train = min(theirs.train, r["train_seconds"] ?? .infinity)
-            theirs.latency = min(theirs.latency, r["latency_seconds"] ?? .infinity)
-            theirs.throughput = min(theirs.throughput, r["throughput_seconds"] ?? .infinity)
+            let r = try reference.run(arguments)
+            keepBest(r, into: &theirs)
             theirPeak = max(theirPeak, r["peak_rss_bytes"] ?? 0)
+            if compile && compileFailure == nil {
+                do { keepBest(try reference.run(arguments + ["--compile"]), into: &compiled) }
+                catch { compileFailure = "\(error)" }
+            }
         }
         let trainFLOPs = 3 * MatmulFLOPs.questionAnswering(config, batch: trainBatch, length: length)
         let inferenceFLOPs = MatmulFLOPs.questionAnswering(config, batch: inferenceBatch, length: length)
@@ -130,6 +141,11 @@ public struct SquadBenchmarkCommand: ParsableCommand {
                                        ceiling: ceiling, peakBytes: nil))
             print("  " + BenchmarkReport.ratio(ours.train, theirs.train, against: "PyTorch"))
         }
+        if compiled.train.isFinite {
+            print(BenchmarkReport.line("  torch.compile", sequences: trainBatch, seconds: compiled.train, flops: trainFLOPs,
+                                       ceiling: ceiling, peakBytes: nil))
+            print("  " + BenchmarkReport.ratio(ours.train, compiled.train, against: "torch.compile"))
+        }
         print("inference, batch \(inferenceBatch):")
         print(BenchmarkReport.line("  electra", sequences: inferenceBatch, seconds: ours.throughput, flops: inferenceFLOPs,
                                    ceiling: ceiling, peakBytes: nil, unit: "batch"))
@@ -138,6 +154,12 @@ public struct SquadBenchmarkCommand: ParsableCommand {
                                        ceiling: ceiling, peakBytes: nil, unit: "batch"))
             print("  " + BenchmarkReport.ratio(ours.throughput, theirs.throughput, against: "PyTorch"))
         }
+        if compiled.throughput.isFinite {
+            print(BenchmarkReport.line("  torch.compile", sequences: inferenceBatch, seconds: compiled.throughput,
+                                       flops: inferenceFLOPs, ceiling: ceiling, peakBytes: nil, unit: "batch"))
+            print("  " + BenchmarkReport.ratio(ours.throughput, compiled.throughput, against: "torch.compile"))
+        }
+        if let compileFailure { print("torch.compile: unavailable (\(compileFailure))") }
         print(String(format: "latency, batch 1: electra %.1f ms", ours.latency * 1000)
               + (theirs.latency.isFinite ? String(format: ", PyTorch %.1f ms (%.2fx)", theirs.latency * 1000, theirs.latency / ours.latency) : ""))
         print(String(format: "peak RSS: electra %.0f MiB", peak / 1048576)

@@ -75,6 +75,13 @@ public enum BLAS {
         #endif
     }
 
+    /// Makes the BLAS use `count` threads per call (a data-parallel rank's share of the cores).
+    public static func setThreadCount(_ count: Int) {
+        #if !canImport(Accelerate)
+        openblas_set_num_threads(Int32(max(1, count)))
+        #endif
+    }
+
     /// Threads the BLAS uses for one call.
     public static var threadCount: Int {
         #if canImport(Accelerate)

@@ -17,6 +17,9 @@ public struct RandomGenerator: Sendable, Codable, Equatable {
     public private(set) var stream: UInt64
     /// Number of 32-bit words consumed so far in this stream.
     public private(set) var position: UInt64
+    /// This process's rows of a batch drawn together with other processes (`BatchWindow`), for
+    /// `claim(words:)`; `nil` (the whole batch) for generators made by `init` or `split`.
+    public internal(set) var window: BatchWindow? = nil
 
     private var cacheBlock: UInt64 = .max
     private var cache: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)

@@ -2,4 +2,5 @@
 
 import ElectraCLI
 
+ElectraCommand.prepareProcess()
 ElectraCommand.main()

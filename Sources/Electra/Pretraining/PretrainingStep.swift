@@ -103,13 +103,19 @@ public final class PretrainingStep {
     }
 
     /// Runs the objective given the masked batch; `sampled` replaces Gumbel sampling when given
-    /// (to reproduce a reference step).
+    /// (to reproduce a reference step). With `shard` (data parallelism: this batch is part of a global
+    /// one, see `PretrainingShard`), dropout and sampling draw this part's share of the whole batch's
+    /// numbers, the gradients are this part's share of the whole batch's (they sum to them over the
+    /// parts) and the returned losses are shares that sum to the whole batch's means.
     public func run(_ masked: MaskedBatch, original input: TokenBatch, randomness: RandomGenerator, gradients: PretrainingModel?,
-                    scale: Float = 1, sampled given: [Int32]? = nil) -> PretrainingMetrics {
+                    scale: Float = 1, sampled given: [Int32]? = nil, shard: PretrainingShard? = nil) -> PretrainingMetrics {
         var metrics = PretrainingMetrics()
         let R = masked.positions.count
+        func windowed(_ generator: RandomGenerator, _ window: BatchWindow?) -> RandomGenerator {
+            window.map { generator.windowed($0) } ?? generator
+        }
         // Generator.
-        var dropout = randomness.split("generator dropout")
+        var dropout = windowed(randomness.split("generator dropout"), shard?.examples)
         let logits = model.generator.forward(masked.input, rows: masked.positions, generatorWorkspace, generator: &dropout)
         let lse = logSumExp.prefix(R)
         let (mlm, count) = CrossEntropy.forward(logits, targets: masked.targets, logSumExp: lse)
@@ -122,7 +128,7 @@ public final class PretrainingStep {
             if Int32(best) == masked.targets[r] { metrics.correctPredictions += 1 }
         }
         // Replacements.
-        var sampling = randomness.split("sampling")
+        var sampling = windowed(randomness.split("sampling"), shard?.rows)
         let sampled = given ?? GumbelSampler.sample(logits, temperature: objective.temperature, randomness: &sampling)
         let fake = masked.corrupted(input.ids, samples: sampled)
         let corrupted = TokenBatch(batch: batch, length: length, ids: fake, tokenTypes: input.tokenTypes, attentionMask: input.attentionMask)
@@ -132,7 +138,7 @@ public final class PretrainingStep {
             weightPointer[i] = input.attentionMask[i] != 0 ? 1 : 0
         }
         // Discriminator.
-        var discriminatorDropout = randomness.split("discriminator dropout")
+        var discriminatorDropout = windowed(randomness.split("discriminator dropout"), shard?.examples)
         let discriminatorLogits = model.discriminator.forward(corrupted, discriminatorWorkspace, generator: &discriminatorDropout)
             .reshaped([input.count])
         let (bce, total) = BinaryCrossEntropy.forward(logits: discriminatorLogits, labels: labels, weights: weights)
@@ -145,20 +151,22 @@ public final class PretrainingStep {
             if flagged { metrics.flagged += 1 }
             if flagged && replaced { metrics.truePositives += 1 }
         }
-        metrics.generatorLoss = Double(mlm)
-        metrics.discriminatorLoss = Double(bce)
-        metrics.loss = Double(objective.generatorWeight) * Double(mlm) + Double(objective.discriminatorWeight) * Double(bce)
+        func share(_ part: Double, _ whole: Int?) -> Double { whole.map { $0 > 0 ? part / Double($0) : 0 } ?? 1 }
+        metrics.generatorLoss = Double(mlm) * share(Double(count), shard?.predictions)
+        metrics.discriminatorLoss = Double(bce) * share(Double(total), shard?.tokens)
+        metrics.loss = Double(objective.generatorWeight) * metrics.generatorLoss + Double(objective.discriminatorWeight) * metrics.discriminatorLoss
         metrics.finishRates()
         // Backward.
         if let gradients {
             dDiscriminatorLogits.fill(0)
             BinaryCrossEntropy.backward(dLoss: scale * objective.discriminatorWeight, logits: discriminatorLogits, labels: labels,
-                                        weights: weights, totalWeight: total, dLogits: dDiscriminatorLogits.reshaped([input.count]))
+                                        weights: weights, totalWeight: shard.map { Float($0.tokens) } ?? total,
+                                        dLogits: dDiscriminatorLogits.reshaped([input.count]))
             model.discriminator.backward(dDiscriminatorLogits, corrupted, discriminatorWorkspace, gradients: gradients.discriminator)
             let dLogits = dGeneratorLogits.rows(0..<R)
             dLogits.fill(0)
             CrossEntropy.backward(dLoss: scale * objective.generatorWeight, logits: logits, targets: masked.targets,
-                                  logSumExp: lse, count: count, dLogits: dLogits)
+                                  logSumExp: lse, count: shard?.predictions ?? count, dLogits: dLogits)
             model.generator.backward(dLogits, masked.input, rows: masked.positions, generatorWorkspace, gradients: gradients.generator)
         }
         return metrics

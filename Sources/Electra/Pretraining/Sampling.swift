@@ -6,12 +6,14 @@ import ElectraTensor
 /// noise, which draws exactly from `softmax(logits / temperature)`.
 ///
 /// Element `j` of row `r` uses the generator's word at `position + r·V + j`, so the samples do not
-/// depend on how many threads draw them. No gradient flows through the samples.
+/// depend on how many threads draw them. With a windowed `randomness` (data parallelism), the rows
+/// are the window's rows of the whole batch's (`RandomGenerator.claim`). No gradient flows through
+/// the samples.
 public enum GumbelSampler {
     public static func sample(_ logits: Tensor, temperature: Float = 1, randomness: inout RandomGenerator) -> [Int32] {
         let R = logits.rows, V = logits.columns
         var result = [Int32](repeating: 0, count: R)
-        let start = randomness
+        let start = randomness.claim(rows: R, wordsPerRow: V)
         let inverseTemperature = 1 / temperature
         result.withUnsafeMutableBufferPointer { out in
             let output = SendableBuffer(out)
@@ -41,7 +43,6 @@ public enum GumbelSampler {
                 }
             }
         }
-        randomness = RandomGenerator(key: start.key, stream: start.stream, position: start.position + UInt64(R * V))
         return result
     }
 }

@@ -12,7 +12,7 @@ import Foundation
 public struct SQuADTrainingSettings: Codable, Equatable, Sendable {
     /// Passes over the features (fractions allowed).
     public var epochs: Double
-    /// Sequences per forward and backward pass (NVIDIA: per GPU).
+    /// Sequences per forward and backward pass, all data-parallel ranks together (NVIDIA: per GPU).
     public var batchSize: Int
     /// Micro-batches of `batchSize` whose gradients are averaged into one update (NVIDIA: its GPUs).
     public var accumulation: Int
@@ -149,16 +149,28 @@ public final class SQuADFineTuner {
     /// epoch's last partial batch on every GPU, run_tf_squad.py:223, and schedules over
     /// `int(features × epochs / 128) + 1` updates, :446; the difference is below one update per epoch.)
     ///
+    /// With several ranks in `parallelism`, each micro-batch is the whole group's: every rank draws
+    /// the same indices and trains on its equal share of them, with its share of the whole
+    /// micro-batch's dropout numbers (`BatchWindow`); gradients and losses are summed over the ranks
+    /// before the same update on each, so N ranks compute what one process computes.
+    ///
     /// Calls `report(update, updates, loss)` after each update, `loss` being the update's mean.
     /// - Returns: the loss of every update.
     /// - Throws: `InputError` for features the model cannot take; `SQuADTrainingError` when the loss
     ///   or the gradients' norm becomes NaN or infinite (nothing is updated with them).
     @discardableResult
     public func train(_ features: [SQuADFeature], source: String = "the SQuAD training features",
+                      parallelism: DataParallelism = DataParallelism(),
                       report: (Int, Int, Float) -> Void = { _, _, _ in }) throws -> [Float] {
         guard !features.isEmpty else { return [] }
         try check(features, source: source)
-        let B = settings.batchSize, A = settings.accumulation, H = model.config.hiddenSize
+        let communicator = parallelism.communicator
+        guard settings.batchSize % communicator.size == 0 else {
+            throw TrainingError.invalid("a micro-batch of \(settings.batchSize) sequences does not split evenly over \(communicator.size) ranks")
+        }
+        let window = BatchWindow.share(communicator.rank, of: communicator.size, total: settings.batchSize)
+        let reducer = GradientReducer(communicator: communicator, precision: parallelism.precision)
+        let B = window.count, A = settings.accumulation, H = model.config.hiddenSize
         let length = features.map(\.sequenceLength).max()!
         let updates = settings.updates(features: features.count)
         let schedule = settings.learningRates(features: features.count)
@@ -177,10 +189,10 @@ public final class SQuADFineTuner {
             gradients.parameters.zero()
             var loss: Float = 0
             for micro in 0..<A {
-                let batch = SQuADBatch(features: features, indices: order.next(B))
+                let batch = SQuADBatch(features: features, indices: Array(order.next(settings.batchSize)[window.rows]))
                 let tokens = tokenBatch(batch)
                 let share = Float(batch.batchSize) / Float(settings.sequencesPerUpdate)
-                var dropout = root.split("dropout").split(UInt64(update)).split(UInt64(micro))
+                var dropout = root.split("dropout").split(UInt64(update)).split(UInt64(micro)).windowed(window)
                 let hidden = model.encoder.forward(tokens, encoderWorkspace, generator: &dropout)
                 dHidden.fill(0)
                 let microLoss: Float
@@ -197,6 +209,12 @@ public final class SQuADFineTuner {
                 model.encoder.backward(dHidden, tokens, encoderWorkspace, gradients: gradients.encoder)
                 loss += share * microLoss
             }
+            try reducer.sum(gradients.parameters)
+            if communicator.size > 1 {
+                var total = [Double(loss)]
+                try communicator.allReduceSum(&total)
+                loss = Float(total[0])
+            }
             let rate = schedule.rate(update)
             guard loss.isFinite else {
                 throw SQuADTrainingError.nonFiniteLoss(update: update + 1, updates: updates, learningRate: rate)
@@ -206,6 +224,9 @@ public final class SQuADFineTuner {
                 throw SQuADTrainingError.nonFiniteGradient(update: update + 1, updates: updates, learningRate: rate)
             }
             optimizer.update(gradients: gradients.parameters, learningRate: rate)
+            if update == 0 || (update + 1) % parallelism.checkEvery == 0 || update + 1 == updates {
+                try reducer.checkReplicas(model.parameters, what: "weights", step: update + 1)
+            }
             losses.append(loss)
             report(update + 1, updates, loss)
         }

@@ -36,6 +36,22 @@ public struct StepReport: Sendable {
     public var phase: Int
 }
 
+/// How a run is spread over data-parallel processes (one process by default).
+public struct DataParallelism {
+    /// The ranks training together; rank 0 writes the run directory.
+    public var communicator: Communicator
+    /// How gradients are sent.
+    public var precision: AllReducePrecision
+    /// Check that all ranks hold the same weights every this many updates (and after the first).
+    public var checkEvery: Int
+
+    public init(communicator: Communicator = SingleProcess(), precision: AllReducePrecision = .fp32, checkEvery: Int = 100) {
+        self.communicator = communicator
+        self.precision = precision
+        self.checkEvery = checkEvery
+    }
+}
+
 /// Runs pretraining in a run directory.
 public final class Pretrainer {
     public let settings: PretrainingSettings
@@ -46,6 +62,10 @@ public final class Pretrainer {
     let dataset: PretrainingDataset
     let step: PretrainingStep
     let root: RandomGenerator
+    let parallelism: DataParallelism
+    let reducer: GradientReducer
+    /// This rank's examples of each global micro-batch.
+    let window: BatchWindow
     public private(set) var completed: Int
     private(set) var lastCheckpoint: String?
     var metricsFile: FileHandle?
@@ -55,8 +75,15 @@ public final class Pretrainer {
     /// weights of a new phase, as phase 2 starts from phase 1; with `continueMoments` the optimizer's
     /// moments come from it too and only its step count restarts, as NVIDIA's run_pretraining.py
     /// restores the optimizer and sets `optimizer.iterations` to 0 for phase 2 (lines 392–396).
+    ///
+    /// With several ranks in `parallelism` (data parallelism), `settings.batchSize` is the global
+    /// micro-batch: every rank reads all of it, masks all of it, and trains on its equal share
+    /// (`PretrainingShard`); gradients are summed over the ranks before the identical update on each, so
+    /// N ranks compute what one process computes with the whole batch. Only rank 0 writes into `run`
+    /// (settings, metrics, TensorBoard, checkpoints); every rank reads it to resume, so it must be on a
+    /// file system they share.
     public init(settings: PretrainingSettings, run: String, resume: Bool = false, initFrom: String? = nil,
-                continueMoments: Bool = true) throws {
+                continueMoments: Bool = true, parallelism: DataParallelism = DataParallelism()) throws {
         var settings = settings
         var state: TrainingState? = nil
         let latest = CheckpointStore.latest(run: run)
@@ -69,8 +96,17 @@ public final class Pretrainer {
             throw TrainingError.invalid("\(run) already holds checkpoints: pass --resume to continue that run, or choose another --output")
         }
         try settings.validate(source: "the run's settings (see `electra help pretrain`)")
+        let ranks = parallelism.communicator.size
+        guard settings.batchSize % ranks == 0 else {
+            throw TrainingError.invalid("the run's micro-batch of \(settings.batchSize) sequences does not split evenly over \(ranks) ranks: "
+                + "launch a number of ranks that divides it")
+        }
         self.settings = settings
         self.run = run
+        self.parallelism = parallelism
+        reducer = GradientReducer(communicator: parallelism.communicator, precision: parallelism.precision)
+        window = BatchWindow.share(parallelism.communicator.rank, of: ranks, total: settings.batchSize)
+        let leader = parallelism.communicator.isLeader
         let vocabulary = try Vocabulary(contentsOf: settings.vocabulary)
         guard vocabulary.count == settings.discriminator.vocabSize else {
             throw TrainingError.invalid("the vocabulary \(settings.vocabulary) has \(vocabulary.count) tokens but the model's vocab_size is \(settings.discriminator.vocabSize)")
@@ -104,7 +140,8 @@ public final class Pretrainer {
         dataset = try PretrainingDataset(directory: settings.data, vocabularyFingerprint: vocabulary.fingerprint,
                                          maxSequenceLength: settings.maxSequenceLength, seed: settings.seed,
                                          position: position, padId: vocabulary.padId)
-        step = PretrainingStep(model: model, objective: objective, batch: settings.batchSize, length: settings.maxSequenceLength)
+        step = PretrainingStep(model: model, objective: objective, batch: window.count, length: settings.maxSequenceLength)
+        guard leader else { return }
         try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
         if state == nil {
             let encoder = JSONEncoder()
@@ -144,10 +181,15 @@ public final class Pretrainer {
                 let tokens = TokenBatch(batch: settings.batchSize, length: settings.maxSequenceLength, ids: batch.inputIds,
                                         tokenTypes: batch.tokenTypeIds, attentionMask: batch.attentionMask)
                 try settings.discriminator.check(tokens, source: "the shards in \(settings.data)")
-                let result = step.run(tokens, randomness: randomness(update: completed, micro: micro), gradients: gradients,
-                                      scale: 1 / Float(settings.accumulation))
+                let randomness = randomness(update: completed, micro: micro)
+                var masking = randomness.split("masking")
+                let part = PretrainingShard.split(tokens, policy: step.objective.masking, randomness: &masking, window: window)
+                let result = step.run(part.masked, original: part.original, randomness: randomness, gradients: gradients,
+                                      scale: 1 / Float(settings.accumulation), shard: part.shard)
                 metrics.merge(result, weight: 1 / Double(settings.accumulation))
             }
+            try reducer.sum(gradients.parameters)
+            metrics = try Self.sum(metrics, over: parallelism.communicator)
             guard metrics.loss.isFinite else {
                 throw TrainingError.nonFiniteLoss(step: completed + 1, lastCheckpoint: lastCheckpoint)
             }
@@ -157,6 +199,9 @@ public final class Pretrainer {
             optimizer.update(gradients: gradients.parameters, learningRate: rate)
             completed += 1
             history.append(metrics)
+            if completed == firstStep + 1 || completed % parallelism.checkEvery == 0 || completed == end {
+                try reducer.checkReplicas(model.parameters, what: "weights", step: completed)
+            }
             let elapsed = Date().timeIntervalSince(start)
             let stepSeconds = Date().timeIntervalSince(stepStart)
             let perStep = elapsed / Double(completed - firstStep)
@@ -179,15 +224,33 @@ public final class Pretrainer {
         return history
     }
 
-    /// Saves a checkpoint of the current state.
+    /// The metrics of every rank's part of the batch, combined (`PretrainingStep` returns shares of
+    /// the means, which add up).
+    static func sum(_ metrics: PretrainingMetrics, over communicator: Communicator) throws -> PretrainingMetrics {
+        guard communicator.size > 1 else { return metrics }
+        var m = metrics
+        var values = [m.loss, m.generatorLoss, m.discriminatorLoss] + [m.masked, m.correctPredictions, m.tokens, m.correctDetections,
+                                                                        m.replaced, m.flagged, m.truePositives].map(Double.init)
+        try communicator.allReduceSum(&values)
+        (m.loss, m.generatorLoss, m.discriminatorLoss) = (values[0], values[1], values[2])
+        let counts = values[3...].map { Int($0) }
+        (m.masked, m.correctPredictions, m.tokens, m.correctDetections) = (counts[0], counts[1], counts[2], counts[3])
+        (m.replaced, m.flagged, m.truePositives) = (counts[4], counts[5], counts[6])
+        m.finishRates()
+        return m
+    }
+
+    /// Saves a checkpoint of the current state (rank 0 alone writes; the others only note its name).
     public func saveCheckpoint() throws {
+        defer { lastCheckpoint = CheckpointStore.directory(run) + "/" + CheckpointStore.name(step: completed) }
+        guard parallelism.communicator.isLeader else { return }
         let position = dataset.position
         let state = TrainingState(settings: settings, step: completed, optimizerStep: optimizer.step,
                                   dataPosition: DataPositionRecord(epoch: position.epoch, index: position.index),
-                                  randomness: RandomGeneratorRecord(key: root.key, stream: root.stream, position: root.position))
+                                  randomness: RandomGeneratorRecord(key: root.key, stream: root.stream, position: root.position),
+                                  ranks: parallelism.communicator.size)
         try CheckpointStore.save(run: run, step: completed, parameters: model.parameters, firstMoments: optimizer.firstMoments,
                                  secondMoments: optimizer.secondMoments, state: state, keep: settings.keepCheckpoints)
-        lastCheckpoint = CheckpointStore.directory(run) + "/" + CheckpointStore.name(step: completed)
     }
 
     private func log(_ r: StepReport) {

@@ -10,7 +10,7 @@ public struct PretrainingSettings: Codable, Equatable, Sendable {
     public var objective = PretrainingObjective()
     public var optimizer = OptimizerSettings.nvidiaLAMB
     public var schedule: LearningRateSchedule
-    /// Sequences per micro-batch.
+    /// Sequences per micro-batch, all data-parallel ranks together (each rank takes an equal share).
     public var batchSize: Int
     /// Micro-batches whose gradients are averaged into one update.
     public var accumulation = 1
@@ -89,6 +89,10 @@ public struct TrainingState: Codable, Equatable, Sendable {
     public var dataPosition: DataPositionRecord
     /// The root of all randomness (per-step streams are split from it by step number).
     public var randomness: RandomGeneratorRecord
+    /// The data-parallel ranks that wrote the checkpoint (nil: one, or before ranks existed). Every
+    /// rank reads the same global batches, so `dataPosition` is the whole group's: a run resumes on
+    /// any number of ranks that divides `settings.batchSize`.
+    public var ranks: Int? = nil
 }
 
 /// `ElectraData.DataPosition`, as stored (kept here so the state format is explicit).

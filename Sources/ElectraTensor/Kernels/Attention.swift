@@ -35,11 +35,10 @@ public enum Attention {
 
         deinit { kept.deallocate() }
 
-        /// Sets `start` to `generator` and advances `generator` past the words this mask uses.
+        /// Takes this mask's words from `generator` (`RandomGenerator.claim`: with a data-parallel
+        /// window, this process's sequences of the whole batch's mask) and advances it past them.
         public func draw(from generator: inout RandomGenerator) {
-            start = generator
-            generator = RandomGenerator(key: generator.key, stream: generator.stream,
-                                        position: generator.position + UInt64(count))
+            start = generator.claim(words: count)
         }
 
         /// The scale factors of a group (`1/(1−p)` kept, 0 dropped) into `scales`, drawing them

@@ -7,11 +7,10 @@
 /// many threads draw it.
 public enum Dropout {
     /// Fills `mask` with `1/(1−probability)` (kept, chance `1 − probability`) or `0` (dropped), and
-    /// advances `generator` by `mask.count` words.
+    /// advances `generator` by `mask.count` words. A batch-major `mask` with a windowed `generator`
+    /// (data parallelism) holds the window's rows of the whole batch's mask (`RandomGenerator.claim`).
     public static func makeMask(_ mask: Tensor, probability: Float, generator: inout RandomGenerator) {
-        makeMask(mask, probability: probability, start: generator, offset: 0)
-        generator = RandomGenerator(key: generator.key, stream: generator.stream,
-                                    position: generator.position + UInt64(mask.count))
+        makeMask(mask, probability: probability, start: generator.claim(words: mask.count), offset: 0)
     }
 
     /// Fills `mask` with the part of a larger mask that starts at element `offset`: element `i` uses
