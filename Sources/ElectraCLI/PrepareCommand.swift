@@ -49,7 +49,7 @@ public struct PrepareCommand: ParsableCommand {
     @Option(help: "Shard files to deal the examples into.")
     var shards = 1
 
-    @Option(help: "sentences: one sentence per line, a blank line between documents (Google's format); paragraphs: hard-wrapped paragraphs split into sentences, two or more blank lines between documents.")
+    @Option(help: "sentences: one sentence per line, a blank line between documents (Google's format); paragraphs: hard-wrapped paragraphs split into sentences, two or more blank lines between documents; books: paragraphs, one book (document) per file, Project Gutenberg header and licence dropped.")
     var format: CorpusFormat = .sentences
 
     @Option(help: "Seed of the example builder's random choices.")
@@ -104,6 +104,9 @@ public struct PrepareCommand: ParsableCommand {
         }
         progress.finish()
         for line in Self.report(summary, output: output, threads: options.threads) { print(line) }
+        if format == .books {
+            print("  gutenberg          \(Self.count(summary.gutenbergBooks)) of \(Self.count(summary.files)) books had their Project Gutenberg header or licence dropped")
+        }
     }
 
     /// The closing summary, one line per item.

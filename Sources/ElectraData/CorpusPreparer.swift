@@ -128,6 +128,7 @@ public struct CorpusPreparer {
         summary.documents = statistics.documents
         summary.sentences = statistics.sentences
         summary.invalidUTF8Sequences = statistics.invalidUTF8Sequences
+        summary.gutenbergBooks = statistics.gutenbergBooks
         summary.truncatedTokens = builder.truncatedTokens
         summary.seconds = Self.seconds(clock.now - started)
         let manifest = PrepareManifest(vocabularyPath: vocabularyPath, vocabularyFingerprint: vocabulary.fingerprint,
