@@ -1,8 +1,9 @@
 # Sourced by the other scripts: installs what the build needs and sets what the BLAS needs.
 #
 #  - Debian packages: libopenblas-dev (BLAS) and libbz2-dev (bzip2, for Wikipedia dumps), required;
-#    libdnnl-dev (oneDNN, for --precision bf16), optional. Installed with apt-get when running as root; otherwise the script names them and stops
-#    for a missing required one (a missing optional one only means bf16 runs in fp32).
+#    libdnnl-dev (oneDNN, for --precision bf16), optional. Installed with apt-get when running as
+#    root; otherwise the script names them and stops for a missing required one (a missing optional
+#    one only means bf16 runs in fp32).
 #  - OPENBLAS_CORETYPE: Debian's OpenBLAS 0.3.21 does not recognise recent processors and may fall
 #    back to slow kernels. On a processor with AVX-512 it is set to SkylakeX unless it already names
 #    an AVX-512 kernel family. Set ELECTRA_KEEP_OPENBLAS_CORETYPE=1 to leave it alone.

@@ -160,7 +160,8 @@ public enum WikiMarkup {
         guard i < bytes.count, bytes[i] == UInt8(ascii: ">") || bytes[i] == UInt8(ascii: "/") || isSpace(bytes[i]) else { return nil }
         var j = i
         while j < bytes.count && bytes[j] != UInt8(ascii: ">") {
-            if bytes[j] == UInt8(ascii: "<") || bytes[j] == UInt8(ascii: "\n") && j - i > 2000 { return nil }
+            // A `<` inside, or no `>` within 2,000 bytes: not a tag (and the scan stays short).
+            if bytes[j] == UInt8(ascii: "<") || j - i > 2000 { return nil }
             j += 1
         }
         guard j < bytes.count else { return nil }

@@ -43,3 +43,15 @@ import Testing
         #expect(HTMLEntities.decode("&#0; &#x110000; &#xZZ;") == "&#0; &#x110000; &#xZZ;")
     }
 }
+
+@Suite("Wiki markup: pathological input") struct WikiMarkupPathologicalTests {
+    /// Unclosed tags and brackets by the thousand stay linear (each scan is bounded).
+    @Test func unclosedMarkupStaysFast() {
+        let text = String(repeating: "a <b c [[d [http://x ", count: 20_000)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let paragraphs = WikiMarkup.paragraphs(text)
+        #expect(clock.now - start < .seconds(5))
+        #expect(paragraphs.count <= 1)
+    }
+}
