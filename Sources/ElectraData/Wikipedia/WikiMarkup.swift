@@ -222,13 +222,15 @@ public enum WikiMarkup {
         return replaceLinks(shown.isEmpty ? Array(target) : shown)
     }
 
-    /// The index of the `]` closing an external link `[http…` or `[//…` at `start`, on one line.
+    /// The index of the `]` closing an external link `[http…` or `[//…` at `start`, on one line and
+    /// within 2,000 bytes.
     static func externalLinkEnd(_ bytes: [UInt8], _ start: Int) -> Int? {
         guard matches(bytes, start + 1, "http://") || matches(bytes, start + 1, "https://")
                 || matches(bytes, start + 1, "//") || matches(bytes, start + 1, "ftp://") else { return nil }
         var j = start + 1
-        while j < bytes.count && bytes[j] != UInt8(ascii: "]") && bytes[j] != UInt8(ascii: "\n") { j += 1 }
-        return j < bytes.count && bytes[j] == UInt8(ascii: "]") ? j : nil
+        let limit = min(bytes.count, start + 2000)   // an external link's URL and text stay short
+        while j < limit && bytes[j] != UInt8(ascii: "]") && bytes[j] != UInt8(ascii: "\n") { j += 1 }
+        return j < limit && bytes[j] == UInt8(ascii: "]") ? j : nil
     }
 
     // MARK: 4b. Quotes and magic words

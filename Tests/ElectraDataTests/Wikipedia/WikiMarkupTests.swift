@@ -47,7 +47,7 @@ import Testing
 @Suite("Wiki markup: pathological input") struct WikiMarkupPathologicalTests {
     /// Unclosed tags and brackets by the thousand stay linear (each scan is bounded).
     @Test func unclosedMarkupStaysFast() {
-        let text = String(repeating: "a <b c [[d [http://x ", count: 20_000)
+        let text = String(repeating: "a <b c [http://x {| ", count: 20_000) + String(repeating: "[[d ", count: 20_000)
         let clock = ContinuousClock()
         let start = clock.now
         let paragraphs = WikiMarkup.paragraphs(text)
