@@ -50,7 +50,7 @@ public struct ExtractWikipediaCommand: ParsableCommand {
     /// Checks the options; each mistake ends with one message that says what to pass instead.
     public func validate() throws {
         guard FileManager.default.isReadableFile(atPath: dump) else {
-            throw ValidationError("cannot read \(dump): pass a pages-articles dump (.xml or .xml.bz2), e.g. from `electra download wikipedia`")
+            throw ValidationError("cannot read \(dump): pass a pages-articles dump (.xml or .xml.bz2) from dumps.wikimedia.org")
         }
         guard fileSize >= 1 else { throw ValidationError("--file-size must be at least 1 (megabytes), got \(fileSize)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }

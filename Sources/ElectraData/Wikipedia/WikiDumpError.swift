@@ -20,7 +20,7 @@ public enum WikiDumpError: Error, CustomStringConvertible, Equatable, Sendable {
         case .unreadable(let path, let reason):
             return "cannot read \(path): \(reason); check the path and its permissions"
         case .corruptCompression(let path, let detail):
-            return "\(path): \(detail): the download is damaged or incomplete; download it again (electra download wikipedia resumes and verifies)"
+            return "\(path): \(detail): the download is damaged or incomplete; download it again and check it against the md5sums or sha1sums file published beside the dump"
         case .notAnExport(let path):
             return "\(path) is not a MediaWiki XML export (no <mediawiki> element at its start): pass a "
                 + "pages-articles dump (.xml or .xml.bz2)"
