@@ -1,9 +1,8 @@
 # Sourced by the other scripts: installs what the build needs and sets what the BLAS needs.
 #
-#  - Debian packages: libopenblas-dev (BLAS) and libbz2-dev (bzip2, for Wikipedia dumps), required;
-#    libdnnl-dev (oneDNN, for --precision bf16), optional. Installed with apt-get when running as
-#    root; otherwise the script names them and stops for a missing required one (a missing optional
-#    one only means bf16 runs in fp32).
+#  - Debian packages: libopenblas-dev (BLAS), required; libdnnl-dev (oneDNN, for --precision bf16),
+#    optional. Installed with apt-get when running as root; otherwise the script names them and stops
+#    for a missing required one (a missing optional one only means bf16 runs in fp32).
 #  - OPENBLAS_CORETYPE: Debian's OpenBLAS 0.3.21 does not recognise recent processors and may fall
 #    back to slow kernels. On a processor with AVX-512 it is set to SkylakeX unless it already names
 #    an AVX-512 kernel family. Set ELECTRA_KEEP_OPENBLAS_CORETYPE=1 to leave it alone.
@@ -22,7 +21,7 @@ electra_install_packages() {
     command -v dpkg-query >/dev/null 2>&1 || return 0
     electra_install_optional libdnnl-dev
     local missing=()
-    for package in libopenblas-dev libbz2-dev; do
+    for package in libopenblas-dev libbz2-dev; do   # required: BLAS, and bzip2 for Wikipedia dumps
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
