@@ -31,6 +31,11 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // bzip2 decompression of Wikipedia dumps (Debian's libbz2-dev).
+        .systemLibrary(
+            name: "CBZip2",
+            providers: [.apt(["libbz2-dev"]), .brew(["bzip2"])]
+        ),
         // bf16 matrix products through oneDNN (Debian's libdnnl-dev), opened at run time with dlopen so
         // that the package builds and runs without it (in fp32).
         .target(
@@ -81,7 +86,7 @@ let package = Package(
         ),
         .target(
             name: "ElectraData",
-            dependencies: ["ElectraTokenizer", "ElectraTensor"]
+            dependencies: ["ElectraTokenizer", "ElectraTensor", "CBZip2"]
         ),
         .executableTarget(
             name: "electra",
@@ -113,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ElectraDataTests",
-            dependencies: ["ElectraData", "ElectraTokenizer", "ElectraTensor", "_TestSupport"]
+            dependencies: ["ElectraData", "ElectraTokenizer", "ElectraTensor", "CBZip2", "_TestSupport"]
         ),
         .testTarget(
             name: "ElectraCLITests",

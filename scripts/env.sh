@@ -24,7 +24,7 @@ electra_install_packages() {
     electra_install_optional libdnnl-dev "--precision bf16 will run in fp32"
     electra_install_optional openmpi-bin "electra runs as one process only and the multi-rank tests skip"
     local missing=()
-    for package in libopenblas-dev; do
+    for package in libopenblas-dev libbz2-dev; do   # required: BLAS, and bzip2 for Wikipedia dumps
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return 0

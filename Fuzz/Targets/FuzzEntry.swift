@@ -89,16 +89,20 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case modelFiles = "model-files"
     /// A checkpoint's `state.json` next to valid tensors.
     case checkpoint
+    /// A TFRecord file of pretraining examples: framing, CRCs, `tf.train.Example`, the record checks.
+    case tfrecord
+    /// A MediaWiki XML dump: pages read, disambiguation checked, markup cleaned.
+    case wikipedia
 
     /// Whether the target's files are JSON (or hold JSON), for `NumberMutator`.
-    var readsJSON: Bool { self != .shard }
+    var readsJSON: Bool { self != .shard && self != .tfrecord && self != .wikipedia }
 
     /// Writes the files the target keeps fixed between inputs.
     func prepare() {
         switch self {
         case .modelFiles: ModelFilesTarget.prepare()
         case .checkpoint: CheckpointTarget.prepare()
-        case .safetensors, .shard, .squad: break
+        case .safetensors, .shard, .squad, .tfrecord, .wikipedia: break
         }
     }
 
@@ -110,6 +114,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .squad: SQuADTarget.run(input)
         case .modelFiles: ModelFilesTarget.run(input)
         case .checkpoint: CheckpointTarget.run(input)
+        case .tfrecord: TFRecordTarget.run(input)
+        case .wikipedia: WikipediaTarget.run(input)
         }
     }
 
@@ -121,6 +127,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .squad: return SQuADTarget.seeds()
         case .modelFiles: return ModelFilesTarget.seeds()
         case .checkpoint: return CheckpointTarget.seeds()
+        case .tfrecord: return TFRecordTarget.seeds()
+        case .wikipedia: return WikipediaTarget.seeds()
         }
     }
 }

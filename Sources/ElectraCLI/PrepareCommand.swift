@@ -22,12 +22,17 @@ public struct PrepareCommand: ParsableCommand {
             Google's ELECTRA build_pretraining_dataset.py does ([CLS] A [SEP] B [SEP], random shorter \
             targets 5% of the time, one segment 10% of the time). Examples are dealt round-robin into \
             --shards files named shard-00000-of-0000N.bin; manifest.json records how they were made. \
-            The output is the same for a given seed whatever the thread count.
+            The output is the same for a given seed whatever the thread count. With --from-tfrecord, \
+            imports the examples of Google's or NVIDIA's TFRecord files instead (docs/corpora.md).
             """
     )
 
     @Argument(help: "Text files, or directories of *.txt files (searched recursively, sorted by path).")
     var inputs: [String] = []
+
+    @Option(name: .customLong("from-tfrecord"), parsing: .singleValue,
+            help: "Import TFRecord files of pretraining examples instead of text: a file, a directory, or a quoted glob ('data/*.tfrecord*'); repeatable.")
+    var fromTFRecord: [String] = []
 
     @Option(name: [.short, .long], help: "Directory for the shards and manifest.json (created when missing).")
     var output: String
@@ -38,13 +43,13 @@ public struct PrepareCommand: ParsableCommand {
     @Flag(help: "Keep case and accents (cased vocabularies).")
     var cased = false
 
-    @Option(help: "Longest example in tokens, [CLS] and [SEP]s included (8 to 4096).")
-    var maxSeqLength = 128
+    @Option(help: "Longest example in tokens, [CLS] and [SEP]s included (8 to 4096; default 128, or with --from-tfrecord the records' padded length).")
+    var maxSeqLength: Int?
 
     @Option(help: "Shard files to deal the examples into.")
     var shards = 1
 
-    @Option(help: "sentences: one sentence per line, a blank line between documents (Google's format); paragraphs: hard-wrapped paragraphs split into sentences, two or more blank lines between documents.")
+    @Option(help: "sentences: one sentence per line, a blank line between documents (Google's format); paragraphs: hard-wrapped paragraphs split into sentences, two or more blank lines between documents; books: paragraphs, one book (document) per file, Project Gutenberg header and licence dropped.")
     var format: CorpusFormat = .sentences
 
     @Option(help: "Seed of the example builder's random choices.")
@@ -55,13 +60,16 @@ public struct PrepareCommand: ParsableCommand {
 
     /// Checks the options; each mistake ends with one message that says what to pass instead.
     public func validate() throws {
-        guard !inputs.isEmpty else {
-            throw ValidationError("give at least one input: text files, or directories of *.txt files")
+        guard !inputs.isEmpty || !fromTFRecord.isEmpty else {
+            throw ValidationError("give at least one input: text files, or directories of *.txt files (or --from-tfrecord FILES)")
+        }
+        guard inputs.isEmpty || fromTFRecord.isEmpty else {
+            throw ValidationError("give either text inputs or --from-tfrecord, not both: run `electra prepare` once for each")
         }
         for input in inputs where !FileManager.default.fileExists(atPath: input) {
             throw ValidationError("\(input) does not exist: pass text files or directories of *.txt files")
         }
-        guard PrepareOptions.sequenceLengths.contains(maxSeqLength) else {
+        if let maxSeqLength, !PrepareOptions.sequenceLengths.contains(maxSeqLength) {
             throw ValidationError("--max-seq-length must be in 8...4096 (ELECTRA uses 128, then 512), got \(maxSeqLength)")
         }
         guard shards >= 1 && shards <= 99_999 else {
@@ -75,8 +83,10 @@ public struct PrepareCommand: ParsableCommand {
 
     /// Prepares the corpus and prints the summary.
     public func run() throws {
+        if !fromTFRecord.isEmpty { return try importTFRecords() }
         let files = try CorpusInputs.files(inputs)
         let vocabularyPath = vocab ?? Vocabulary.bundledPath(cased: cased)
+        let maxSeqLength = maxSeqLength ?? 128
         let options = PrepareOptions(maxSequenceLength: maxSeqLength, shardCount: shards, format: format, seed: seed,
                                      threads: threads ?? Parallel.threadCount)
         let preparer = try CorpusPreparer(vocabulary: try Vocabulary(contentsOf: vocabularyPath), lowercase: !cased,
@@ -94,6 +104,9 @@ public struct PrepareCommand: ParsableCommand {
         }
         progress.finish()
         for line in Self.report(summary, output: output, threads: options.threads) { print(line) }
+        if format == .books {
+            print("  gutenberg          \(Self.count(summary.gutenbergBooks)) of \(Self.count(summary.files)) books had their Project Gutenberg header or licence dropped")
+        }
     }
 
     /// The closing summary, one line per item.

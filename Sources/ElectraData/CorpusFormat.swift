@@ -8,4 +8,8 @@ public enum CorpusFormat: String, CaseIterable, Codable, Sendable {
     /// `SentenceSplitter`; a blank line ends a paragraph, two or more consecutive blank lines end a
     /// document.
     case paragraphs
+    /// One book per file (the BookCorpus path): hard-wrapped paragraphs split into sentences as in
+    /// `paragraphs`, but the whole file is one document whatever its blank lines, and Project
+    /// Gutenberg's header, licence and footer are dropped when present (`GutenbergFilter`).
+    case books
 }

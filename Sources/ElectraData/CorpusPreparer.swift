@@ -66,20 +66,12 @@ public struct CorpusPreparer {
                         progress: ((PrepareProgress) -> Void)? = nil) throws -> PrepareSummary {
         let clock = ContinuousClock()
         let started = clock.now
-        try Self.makeWritableDirectory(outputDirectory)
         let totalBytes = CorpusInputs.totalBytes(files)
         let vocabulary = tokenizer.vocabulary
-        let names = (0..<options.shardCount).map { ShardNaming.name(index: $0, count: options.shardCount) }
-        let base = outputDirectory.hasSuffix("/") ? outputDirectory : outputDirectory + "/"
-        // 256 KiB of write buffer per shard, less when there are many (32 MiB in all at most).
-        let bufferSize = max(1 << 14, min(1 << 18, (32 << 20) / options.shardCount))
-        let writers = try names.map {
-            try ShardWriter(path: base + $0, vocabularyFingerprint: vocabulary.fingerprint, vocabularySize: vocabulary.count,
-                            maxSequenceLength: options.maxSequenceLength, bufferSize: bufferSize)
-        }
+        let shards = try ShardSetWriter(directory: outputDirectory, count: options.shardCount,
+                                        vocabularyFingerprint: vocabulary.fingerprint, vocabularySize: vocabulary.count,
+                                        maxSequenceLength: options.maxSequenceLength)
         var summary = PrepareSummary()
-        summary.shards = names
-        summary.shardExamples = [Int](repeating: 0, count: names.count)
         var builder = ExampleBuilder(maxSequenceLength: options.maxSequenceLength, classifierId: vocabulary.classifierId,
                                      separatorId: vocabulary.separatorId,
                                      generator: RandomGenerator(seed: options.seed).split("examples"))
@@ -87,12 +79,8 @@ public struct CorpusPreparer {
 
         func emit(_ example: PretrainingExample?) throws {
             guard let example else { return }
-            let shard = summary.examples % writers.count
-            try writers[shard].append(example)
+            try shards.append(tokens: example.tokens, segmentBStart: example.segmentBStart)
             exampleObserver?(example)
-            summary.shardExamples[shard] += 1
-            summary.examples += 1
-            summary.exampleTokens += example.tokens.count
         }
         func consume(_ job: TokenizationJob) throws {
             for (index, event) in job.events.enumerated() {
@@ -116,7 +104,7 @@ public struct CorpusPreparer {
                 if let progress {
                     let statistics = reader.statistics
                     progress(PrepareProgress(bytesRead: statistics.bytes, totalBytes: totalBytes,
-                                             sentences: statistics.sentences, examples: summary.examples,
+                                             sentences: statistics.sentences, examples: shards.examples,
                                              seconds: Self.seconds(clock.now - started)))
                 }
             }
@@ -126,25 +114,29 @@ public struct CorpusPreparer {
         try emit(builder.endDocument())   // nothing is pending: every file ended its document
 
         let statistics = reader.statistics
-        guard summary.examples > 0 else {
-            writers.forEach { $0.discard() }
+        guard shards.examples > 0 else {
+            shards.discard()
             throw CorpusError.noText(paths: files)
         }
-        for writer in writers { try writer.finish() }
+        try shards.finish()
+        summary.shards = shards.names
+        summary.shardExamples = shards.shardExamples
+        summary.examples = shards.examples
+        summary.exampleTokens = shards.tokens
         summary.files = statistics.files
         summary.inputBytes = statistics.bytes
         summary.documents = statistics.documents
         summary.sentences = statistics.sentences
         summary.invalidUTF8Sequences = statistics.invalidUTF8Sequences
+        summary.gutenbergBooks = statistics.gutenbergBooks
         summary.truncatedTokens = builder.truncatedTokens
-        try Self.removeStaleShards(in: outputDirectory, keeping: options.shardCount)
         summary.seconds = Self.seconds(clock.now - started)
         let manifest = PrepareManifest(vocabularyPath: vocabularyPath, vocabularyFingerprint: vocabulary.fingerprint,
                                        vocabularySize: vocabulary.count, lowercase: tokenizer.lowercase,
                                        options: options, inputs: files, summary: summary)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try writeAtomically(try encoder.encode(manifest) + [0x0A], to: base + "manifest.json")
+        try writeAtomically(try encoder.encode(manifest) + [0x0A], to: ShardSetWriter.slashed(outputDirectory) + "manifest.json")
         return summary
     }
 
@@ -157,28 +149,6 @@ public struct CorpusPreparer {
             events.append(event)
         }
         return events
-    }
-
-    private static func makeWritableDirectory(_ path: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw CorpusError.outputNotWritable(path: path, reason: "cannot create the directory")
-        }
-        guard FileManager.default.isWritableFile(atPath: path) else {
-            throw CorpusError.outputNotWritable(path: path, reason: "the directory is not writable")
-        }
-    }
-
-    /// Removes `shard-*-of-*.bin` files of sets of another size, left by an earlier run.
-    private static func removeStaleShards(in directory: String, keeping count: Int) throws {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        let base = directory.hasSuffix("/") ? directory : directory + "/"
-        for name in names {
-            if let parsed = ShardNaming.parse(name), parsed.count != count {
-                try? FileManager.default.removeItem(atPath: base + name)
-            }
-        }
     }
 
     private static func seconds(_ duration: Duration) -> Double {

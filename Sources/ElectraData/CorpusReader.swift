@@ -21,6 +21,8 @@ public struct CorpusStatistics: Equatable, Codable, Sendable {
     public var sentences = 0
     /// Invalid UTF-8 sequences, each replaced by U+FFFD.
     public var invalidUTF8Sequences = 0
+    /// Files whose Project Gutenberg header or footer was dropped (`books` format).
+    public var gutenbergBooks = 0
 
     /// All counts zero.
     public init() {}
@@ -33,6 +35,8 @@ public struct CorpusStatistics: Equatable, Codable, Sendable {
 /// - `paragraphs` format: the lines of a block are trimmed and joined with spaces into a paragraph,
 ///   which `SentenceSplitter` splits; a blank line ends a paragraph, two or more consecutive blank
 ///   lines end a document.
+/// - `books` format: as `paragraphs`, except that only the end of a file ends a document, and lines
+///   go through `GutenbergFilter` first.
 ///
 /// The end of each file ends a document. A document end is reported only after a document that held
 /// a sentence, so runs of blank lines never give empty documents. Lines may end in LF, CRLF or CR; a
@@ -46,6 +50,7 @@ public final class CorpusReader {
     private let maxLineBytes: Int
     private let blockSize: Int
     private let splitter = SentenceSplitter()
+    private var gutenberg = GutenbergFilter()
 
     private var fileIndex = 0
     private var reader: CorpusLineReader?
@@ -103,8 +108,14 @@ public final class CorpusReader {
                 switch format {
                 case .sentences: try addSentenceLine(line)
                 case .paragraphs: try addParagraphLine(line, reader: reader)
+                case .books: for kept in gutenberg.feed(line) { try addParagraphLine(kept, reader: reader) }
                 }
             } else {
+                if format == .books {
+                    for kept in gutenberg.finish() { try addParagraphLine(kept, reader: reader) }
+                    if gutenberg.stripped { closed.gutenbergBooks += 1 }
+                    gutenberg = GutenbergFilter()
+                }
                 try flushParagraph(final: true, reader: reader)
                 endDocument()
                 closed.files += 1
@@ -139,7 +150,7 @@ public final class CorpusReader {
         guard first < last else {
             try flushParagraph(final: true, reader: reader)
             blankRun += 1
-            if blankRun == 2 { endDocument() }
+            if blankRun == 2 && format == .paragraphs { endDocument() }
             return
         }
         blankRun = 0

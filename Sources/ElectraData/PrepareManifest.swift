@@ -51,6 +51,8 @@ public struct PrepareSummary: Codable, Equatable, Sendable {
     public var exampleTokens = 0
     /// Invalid UTF-8 sequences replaced by U+FFFD.
     public var invalidUTF8Sequences = 0
+    /// Files whose Project Gutenberg header or footer was dropped (`books` format).
+    public var gutenbergBooks = 0
     /// Shard file names, in index order.
     public var shards: [String] = []
     /// Examples per shard.

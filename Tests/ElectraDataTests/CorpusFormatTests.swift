@@ -7,6 +7,7 @@ import Testing
     @Test func namesAreStable() {
         #expect(CorpusFormat(rawValue: "sentences") == .sentences)
         #expect(CorpusFormat(rawValue: "paragraphs") == .paragraphs)
-        #expect(CorpusFormat.allCases.count == 2)
+        #expect(CorpusFormat(rawValue: "books") == .books)
+        #expect(CorpusFormat.allCases.count == 3)
     }
 }
