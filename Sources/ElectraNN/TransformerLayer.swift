@@ -102,7 +102,7 @@ public struct TransformerLayer {
 
     /// Runs the layer on `x` (`[N, H]`) with the additive key mask `mask` (`[B, T]`).
     public func forward(_ x: Tensor, mask: Tensor?, _ a: Activations, generator: inout RandomGenerator) {
-        queryKeyValue.forward(x.reshaped([x.rows, x.columns]), into: a.projection)
+        queryKeyValue.forward(x, into: a.projection)
         a.mask = mask
         a.attentionProbabilityDropout?.draw(from: &generator)
         Attention.forward(projection: a.projection, heads: heads, mask: mask, dropout: a.attentionProbabilityDropout,
@@ -144,6 +144,6 @@ public struct TransformerLayer {
         attentionOutput.backward(s.dDense, input: a.context, dX: s.dContext, overwriteDX: true, gradients: g.attentionOutput)
         Attention.backward(dContext: s.dContext, projection: a.projection, heads: heads, mask: a.mask,
                            dropout: a.attentionProbabilityDropout, workspace: a.attention, dProjection: s.dProjection)
-        queryKeyValue.backward(s.dProjection, input: x.reshaped([x.rows, x.columns]), dX: dX, gradients: g.queryKeyValue)
+        queryKeyValue.backward(s.dProjection, input: x, dX: dX, gradients: g.queryKeyValue)
     }
 }

@@ -13,14 +13,14 @@ import Testing
     @Test func validationAndAWholeExtraction() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("electra-cli-extract-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: output) }
-        #expect(PrepareImportCommandTests.outcome(["extract", "wikipedia", "/nonexistent.xml.bz2", "--output", output])
+        #expect(commandOutcome(["extract", "wikipedia", "/nonexistent.xml.bz2", "--output", output])
             .contains("cannot read /nonexistent.xml.bz2: pass a pages-articles dump"))
-        #expect(PrepareImportCommandTests.outcome(["extract", "wikipedia", Self.sample, "--output", output, "--file-size", "0"])
+        #expect(commandOutcome(["extract", "wikipedia", Self.sample, "--output", output, "--file-size", "0"])
             .contains("--file-size must be at least 1"))
-        #expect(PrepareImportCommandTests.outcome(["extract", "wikipedia", Self.sample, "--output", output]) == "")
+        #expect(commandOutcome(["extract", "wikipedia", Self.sample, "--output", output]) == "")
         #expect(try FileManager.default.contentsOfDirectory(atPath: output) == ["wiki_00000.txt"])
         let vocab = Fixtures.directory.appendingPathComponent("tfrecord/expected.json").path
-        #expect(PrepareImportCommandTests.outcome(["extract", "wikipedia", vocab, "--output", output])
+        #expect(commandOutcome(["extract", "wikipedia", vocab, "--output", output])
             .contains("is not a MediaWiki XML export"))
         #expect(ElectraCommand.helpMessage().contains("extract"))
     }

@@ -12,25 +12,6 @@ import _TestSupport
 
 private let fixture = Fixtures.directory.appendingPathComponent("model").path
 
-private func temporaryDirectory(_ name: String) -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("electra-cli-\(name)-\(UUID().uuidString)").path
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
-/// Parses and runs `arguments` as `electra` does; returns the message it would print for the error it
-/// ends in, or "" when it succeeds. A failure must also exit non-zero.
-private func failure(_ arguments: [String]) -> String {
-    do {
-        var command = try ElectraCommand.parseAsRoot(arguments)
-        try command.run()
-        return ""
-    } catch {
-        #expect(ElectraCommand.exitCode(for: error) != .success)
-        return ElectraCommand.message(for: error)
-    }
-}
-
 @Suite("Commands over model directories", .serialized) struct ModelDirectoryCommandTests {
     @Test func detectRefusesTextTheModelCannotTake() throws {
         // One position embedding: even "[CLS] [SEP]" is too long.
@@ -43,7 +24,7 @@ private func failure(_ arguments: [String]) -> String {
         let directory = temporaryDirectory("short")
         try ModelDirectory.save(config: config, parameters: store, role: .discriminator, vocabulary: fixture + "/discriminator/vocab.txt",
                                 to: directory)
-        let message = failure(["detect", "--model", directory, "the chef cooked the meal"])
+        let message = commandOutcome(["detect", "--model", directory, "the chef cooked the meal"])
         #expect(message.contains("max_position_embeddings 1"), "\(message)")
     }
 
@@ -52,7 +33,7 @@ private func failure(_ arguments: [String]) -> String {
         for file in ["config.json", "model.safetensors"] {
             try FileManager.default.copyItem(atPath: fixture + "/discriminator/" + file, toPath: directory + "/" + file)
         }
-        let message = failure(["detect", "--model", directory, "the chef cooked the meal"])
+        let message = commandOutcome(["detect", "--model", directory, "the chef cooked the meal"])
         #expect(message.contains(directory + "/vocab.txt") && message.contains("copy the vocab.txt"), "\(message)")
     }
 
@@ -62,10 +43,10 @@ private func failure(_ arguments: [String]) -> String {
             try FileManager.default.copyItem(atPath: fixture + "/generator/" + file, toPath: directory + "/" + file)
         }
         try "{\"do_lower_case\": \"yes\"}".write(toFile: directory + "/tokenizer_config.json", atomically: true, encoding: .utf8)
-        let message = failure(["fill-mask", "--model", directory, "the [MASK] cooked the meal"])
+        let message = commandOutcome(["fill-mask", "--model", directory, "the [MASK] cooked the meal"])
         #expect(message.contains(directory + "/tokenizer_config.json") && message.contains("do_lower_case"), "\(message)")
         try "{\"do_lower_case\": true}".write(toFile: directory + "/tokenizer_config.json", atomically: true, encoding: .utf8)
-        #expect(failure(["fill-mask", "--model", directory, "--json", "the [MASK] cooked the meal"]) == "")
+        #expect(commandOutcome(["fill-mask", "--model", directory, "--json", "the [MASK] cooked the meal"]) == "")
     }
 
     @Test func predictRefusesAFineTunedModelMissingAHeadTensor() throws {
@@ -75,11 +56,11 @@ private func failure(_ arguments: [String]) -> String {
         try model.save(to: directory, tokenizerFrom: fixture + "/discriminator")
         let arguments = ["predict", "--model", directory, "--question", "Who wrote it?", "--context", "Jane Austen wrote it.",
                          "--max-seq-length", "64", "--doc-stride", "16", "--max-query-length", "16"]
-        #expect(failure(arguments) == "")
+        #expect(commandOutcome(arguments) == "")
         let weights = try SafetensorsFile(path: directory + "/model.safetensors")
         let kept = try weights.names.filter { $0 != "end_logits.LayerNorm.weight" }.map { ($0, try weights.tensor($0)) }
         try SafetensorsFile.write(kept, to: directory + "/model.safetensors")
-        let message = failure(arguments)
+        let message = commandOutcome(arguments)
         #expect(message.contains(directory + "/model.safetensors") && message.contains("end_logits.LayerNorm.weight"), "\(message)")
     }
 

@@ -10,34 +10,19 @@ import Testing
 @Suite("Command line: prepare imports", .serialized) struct PrepareImportCommandTests {
     static let fixtures = Fixtures.directory.appendingPathComponent("tfrecord").path
 
-    static func outcome(_ arguments: [String]) -> String {
-        do {
-            var command = try ElectraCommand.parseAsRoot(arguments)
-            try command.run()
-            return ""
-        } catch {
-            #expect(ElectraCommand.exitCode(for: error) != .success)
-            return ElectraCommand.message(for: error)
-        }
-    }
-
-    static func scratch(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("electra-cli-\(name)-\(UUID().uuidString)").path
-    }
-
     @Test func validationSaysWhatToPass() {
-        #expect(Self.outcome(["prepare", "--output", "/tmp/x"]).contains("--from-tfrecord"))
-        #expect(Self.outcome(["prepare", "a.txt", "--from-tfrecord", "b.tfrecord", "--output", "/tmp/x"]).contains("not both"))
-        #expect(Self.outcome(["prepare", "--from-tfrecord", "/nonexistent/*.tfrecord", "--output", Self.scratch("none")])
+        #expect(commandOutcome(["prepare", "--output", "/tmp/x"]).contains("--from-tfrecord"))
+        #expect(commandOutcome(["prepare", "a.txt", "--from-tfrecord", "b.tfrecord", "--output", "/tmp/x"]).contains("not both"))
+        #expect(commandOutcome(["prepare", "--from-tfrecord", "/nonexistent/*.tfrecord", "--output", scratchPath("none")])
             .contains("no file matches /nonexistent/*.tfrecord"))
-        #expect(Self.outcome(["prepare", "--from-tfrecord", "x", "--max-seq-length", "4", "--output", "/tmp/x"]).contains("8...4096"))
+        #expect(commandOutcome(["prepare", "--from-tfrecord", "x", "--max-seq-length", "4", "--output", "/tmp/x"]).contains("8...4096"))
         #expect(PrepareCommand.helpMessage().contains("--from-tfrecord") && PrepareCommand.helpMessage().contains("books"))
     }
 
     @Test func importsTheFixturesAndRefusesACorruptCopy() throws {
-        let output = Self.scratch("import")
+        let output = scratchPath("import")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        #expect(Self.outcome(["prepare", "--from-tfrecord", Self.fixtures + "/*.tfrecord", "--shards", "2", "--output", output]) == "")
+        #expect(commandOutcome(["prepare", "--from-tfrecord", Self.fixtures + "/*.tfrecord", "--shards", "2", "--output", output]) == "")
         let names = try FileManager.default.contentsOfDirectory(atPath: output).sorted()
         #expect(names == ["manifest.json", "shard-00000-of-00002.bin", "shard-00001-of-00002.bin"])
 
@@ -46,7 +31,7 @@ import Testing
         let corrupt = output + "/in/corrupt.tfrecord"
         try FileManager.default.createDirectory(atPath: output + "/in", withIntermediateDirectories: true)
         try Data(bytes).write(to: URL(fileURLWithPath: corrupt))
-        let message = Self.outcome(["prepare", "--from-tfrecord", output + "/in", "--output", output + "/out"])
+        let message = commandOutcome(["prepare", "--from-tfrecord", output + "/in", "--output", output + "/out"])
         #expect(message.contains("\(corrupt): record 1 (byte 0) fails its data CRC-32C"), "\(message)")
         let left = (try? FileManager.default.contentsOfDirectory(atPath: output + "/out")) ?? []
         #expect(left.isEmpty, "\(left)")

@@ -41,20 +41,32 @@ public enum Attention {
             start = generator.claim(words: count)
         }
 
-        /// The scale factors of a group (`1/(1−p)` kept, 0 dropped) into `scales`, drawing them
-        /// when `draw` and recording which were kept, otherwise from the record.
-        func scales(_ scales: Tensor, offset: Int, draw: Bool) {
-            let flags = kept + offset, p = scales.pointer
+        /// `weights = probabilities ⊙ mask` for a group whose first element is `offset`: drawing the
+        /// mask into `weights` and recording which elements were kept when `draw`, otherwise from the
+        /// record (the same products: `1/(1−p) · P` or 0).
+        func apply(to probabilities: Tensor, into weights: Tensor, offset: Int, draw: Bool) {
+            let flags = kept + offset, p = probabilities.pointer, w = weights.pointer
             if draw {
-                Dropout.makeMask(scales, probability: probability, start: start, offset: offset)
-                Parallel.forEachRange(scales.count, grain: 65536) { range in
-                    for i in range { flags[i] = p[i] != 0 ? 1 : 0 }
+                Dropout.makeMask(weights, probability: probability, start: start, offset: offset)
+                Parallel.forEachRange(weights.count, grain: 65536) { range in
+                    for i in range {
+                        flags[i] = w[i] != 0 ? 1 : 0
+                        w[i] *= p[i]
+                    }
                 }
             } else {
                 let keep = 1 / (1 - probability)
-                Parallel.forEachRange(scales.count, grain: 65536) { range in
-                    for i in range { p[i] = flags[i] != 0 ? keep : 0 }
+                Parallel.forEachRange(weights.count, grain: 65536) { range in
+                    for i in range { w[i] = flags[i] != 0 ? keep * p[i] : 0 }
                 }
+            }
+        }
+
+        /// `gradient ⊙= mask` for a group whose first element is `offset`, from the record.
+        func apply(toGradient gradient: Tensor, offset: Int) {
+            let flags = kept + offset, g = gradient.pointer, keep = 1 / (1 - probability)
+            Parallel.forEachRange(gradient.count, grain: 65536) { range in
+                for i in range { g[i] = flags[i] != 0 ? g[i] * keep : 0 }
             }
         }
     }
@@ -126,8 +138,7 @@ public enum Attention {
             BatchedMatmul.run(count: group.count, m: T, n: HS, k: T, a: layout.scores(weights, group), transposeA: true,
                               b: g, transposeB: false, c: dV)
             if let dropout {   // dProbabilities = dWeights ⊙ keep-mask
-                dropout.scales(weights, offset: group.lowerBound * T * T, draw: false)
-                Multiply.inPlace(dWeights, by: weights)
+                dropout.apply(toGradient: dWeights, offset: group.lowerBound * T * T)
             }
             // dScores = scale · P ⊙ (dP − rowsum(dP ⊙ P)), in place.
             Softmax.backward(dWeights, output: probabilities, scale: layout.scale, dX: dWeights)
@@ -193,8 +204,7 @@ public enum Attention {
         func dropped(_ probabilities: Tensor, _ group: Range<Int>, _ dropout: DropoutMask?, draw: Bool) -> Tensor {
             guard let dropout else { return probabilities }
             let weights = workspace.weights.prefix(group.count * T * T).reshaped(probabilities.shape)
-            dropout.scales(weights, offset: group.lowerBound * T * T, draw: draw)
-            Multiply.inPlace(weights, by: probabilities)
+            dropout.apply(to: probabilities, into: weights, offset: group.lowerBound * T * T, draw: draw)
             return weights
         }
     }
