@@ -179,11 +179,11 @@ public struct PretrainCommand: ParsableCommand {
         if let initial { settings.lowercase = initial.lowercase }
         if let networks {
             settings.lowercase = networks.lowercase
-            if leader {   // the vocabulary travels with the run, and from it into the export
+            if leader {   // the vocabulary travels with the run (rank 0 writes it; the others read the same tokens at the source)
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 try writeAtomically(try Data(contentsOf: URL(fileURLWithPath: networks.vocabulary)), to: output + "/vocab.txt")
+                settings.vocabulary = output + "/vocab.txt"
             }
-            settings.vocabulary = output + "/vocab.txt"
             if networks.embeddingDifference > 0, leader {
                 Console.line("warning: the generator's embeddings differ from the discriminator's by up to \(networks.embeddingDifference); "
                              + "ELECTRA shares one embedding block, and this run keeps the discriminator's")

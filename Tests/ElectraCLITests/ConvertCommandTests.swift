@@ -94,5 +94,8 @@ private let prefix = fixture + "/model.ckpt-7"
         #expect(commandOutcome(["pretrain", "--init-from", prefix, "--init-generator", "/tmp"] + data).contains("--init-generator"))
         #expect(commandOutcome(["pretrain", "--heads", "4"] + data).contains("--heads"))
         #expect(commandOutcome(["pretrain", "--init-from", prefix, "--config", "c.json"] + data).contains("--config"))
+        let converted = scratchPath("converted")
+        #expect(commandOutcome(["convert", prefix, "--output", converted]) == "")
+        #expect(commandOutcome(["pretrain", "--init-from", converted + "/discriminator"] + data).contains("--init-generator"))
     }
 }
