@@ -17,7 +17,9 @@ public struct ConvertCommand: ParsableCommand {
             discriminator: both are written, OUTPUT/discriminator (ElectraForPreTraining) and \
             OUTPUT/generator (ElectraForMaskedLM), each with config.json, model.safetensors, vocab.txt and \
             tokenizer_config.json. Every size is read from the tensors (the generator's from its own); \
-            the attention heads are not recorded and default to Google's rule, hidden size / 64. Adam's \
+            the attention heads are not recorded and default to Google's rule, hidden size / 64 (or \
+            --heads, --generator-heads, or the heads of --config and --generator-config, whose sizes \
+            must be the tensors'). Adam's \
             slots and global_step are left out. See docs/checkpoints.md.
               electra convert electra_small/model.ckpt-1000000 --output electra-small
             A model directory (ElectraForPreTraining or ElectraForMaskedLM) is loaded and written again \
@@ -41,6 +43,12 @@ public struct ConvertCommand: ParsableCommand {
     @Option(help: "TF checkpoint: the generator's attention heads (default: hidden size / 64).")
     var generatorHeads: Int?
 
+    @Option(help: "TF checkpoint: the discriminator's config.json, for its heads, activation, epsilon and dropout (its sizes must be the tensors').")
+    var config: String?
+
+    @Option(help: "TF checkpoint: the generator's config.json (its sizes must be the generator's tensors').")
+    var generatorConfig: String?
+
     @Flag(help: "TF checkpoint: the vocabulary is cased (tokenizer_config.json without lower-casing); Google's releases are uncased.")
     var cased = false
 
@@ -51,8 +59,9 @@ public struct ConvertCommand: ParsableCommand {
             throw ValidationError("\(self.source) is neither a TF checkpoint prefix (\(self.source).index does not exist) nor a model "
                                   + "directory (with config.json)")
         }
-        if source == .modelDirectory && (vocab != nil || heads != nil || generatorHeads != nil || cased) {
-            throw ValidationError("--vocab, --heads, --generator-heads and --cased go with a TF checkpoint; a model directory keeps its own")
+        if source == .modelDirectory && (vocab != nil || heads != nil || generatorHeads != nil || cased || config != nil || generatorConfig != nil) {
+            throw ValidationError("--vocab, --heads, --generator-heads, --config, --generator-config and --cased go with a TF checkpoint; "
+                                  + "a model directory keeps its own")
         }
         let resolved = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.path }
         guard resolved(output) != resolved(self.source) else { throw ValidationError("--output must not be the source directory") }
@@ -60,8 +69,10 @@ public struct ConvertCommand: ParsableCommand {
 
     public func run() throws {
         if InitialSource(source) == .googleCheckpoint {
-            let networks = try InitialNetworks.googleCheckpoint(source, vocabulary: vocab, lowercase: !cased,
-                                                                options: GoogleElectraOptions(heads: heads, generatorHeads: generatorHeads))
+            let options = GoogleElectraOptions(heads: heads, generatorHeads: generatorHeads,
+                                               discriminatorConfig: try config.map { try ElectraConfig(contentsOf: $0) },
+                                               generatorConfig: try generatorConfig.map { try ElectraConfig(contentsOf: $0) })
+            let networks = try InitialNetworks.googleCheckpoint(source, vocabulary: vocab, lowercase: !cased, options: options)
             try Pretrainer.export(networks.model, vocabulary: networks.vocabulary, lowercase: networks.lowercase, to: output)
             let d = networks.model.discriminatorConfig, g = networks.model.generatorConfig
             print("converted \(networks.source): discriminator hidden \(d.hiddenSize) × \(d.numHiddenLayers) layers (\(d.numAttentionHeads) heads), "

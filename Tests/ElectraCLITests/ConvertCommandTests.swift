@@ -50,6 +50,15 @@ private let prefix = fixture + "/model.ckpt-7"
         #expect(commandOutcome(["convert", "/nonexistent/model.ckpt-5", "--output", scratchPath("x")]).contains("neither a TF checkpoint"))
         #expect(commandOutcome(["convert", prefix, "--output", scratchPath("x"), "--heads", "0"]).contains("at least 1"))
         #expect(commandOutcome(["convert", prefix, "--output", scratchPath("x"), "--heads", "5"]).contains("attention heads"))
+        // A generator config.json of the discriminator's size is refused, naming the size.
+        let discriminatorConfig = scratchPath("discriminator-config") + ".json"
+        var config = ElectraConfig()
+        (config.vocabSize, config.embeddingSize, config.hiddenSize, config.numHiddenLayers) = (120, 24, 32, 2)
+        (config.intermediateSize, config.maxPositionEmbeddings) = (64, 64)
+        try config.jsonData().write(to: URL(fileURLWithPath: discriminatorConfig))
+        let wrong = commandOutcome(["convert", prefix, "--output", scratchPath("x"), "--generator-config", discriminatorConfig])
+        #expect(wrong.contains("hidden_size 32") && wrong.contains("generator"), "\(wrong)")
+        #expect(commandOutcome(["convert", prefix, "--output", scratchPath("x"), "--config", discriminatorConfig]) == "")
         // Without a vocabulary beside it, the checkpoint needs --vocab.
         let bare = temporaryDirectory("bare")
         for suffix in [".index", ".data-00000-of-00001"] {

@@ -86,6 +86,24 @@ func damagedCopy(index: ([UInt8]) -> [UInt8]? = { $0 }, data: ([UInt8]) -> [UInt
         #expect(throws: TFCheckpointError.self) { try GoogleElectraCheckpoint(checkpoint, options: GoogleElectraOptions(heads: 5)) }
     }
 
+    @Test func aGivenConfigurationMustHaveTheTensorsSizes() throws {
+        let checkpoint = try TFCheckpoint(prefix: tfCheckpointPrefix)
+        let converted = try GoogleElectraCheckpoint(checkpoint, options: tfCheckpointOptions)
+        // The generator's own configuration supplies what shapes do not tell.
+        var generator = converted.generator
+        (generator.numAttentionHeads, generator.layerNormEps) = (4, 1e-7)
+        let withConfig = try GoogleElectraCheckpoint(checkpoint, options: GoogleElectraOptions(generatorConfig: generator))
+        #expect(withConfig.generator.numAttentionHeads == 4 && withConfig.generator.layerNormEps == 1e-7)
+        #expect(withConfig.discriminator.numAttentionHeads == 1, "the discriminator keeps Google's rule")
+        // The discriminator's configuration given for the generator (transformers#6945) is refused.
+        do {
+            _ = try GoogleElectraCheckpoint(checkpoint, options: GoogleElectraOptions(generatorConfig: converted.discriminator))
+            Issue.record("a generator configuration of the discriminator's size was accepted")
+        } catch let error as TFCheckpointError {
+            #expect(error.description.contains("hidden_size 32") && error.description.contains("has 16"), "\(error)")
+        }
+    }
+
     @Test func malformedFilesEndInErrorsNamingThem() throws {
         func error(_ prefix: String) -> TFCheckpointError? {
             do { _ = try GoogleElectraCheckpoint(try TFCheckpoint(prefix: prefix), options: tfCheckpointOptions); return nil } catch {

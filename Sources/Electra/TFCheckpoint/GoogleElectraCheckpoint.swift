@@ -4,16 +4,24 @@
 
 import ElectraTensor
 
-/// What a checkpoint's shapes do not record: the attention heads. Left `nil`, each network gets
-/// Google's rule, `max(1, hidden_size / 64)` (`get_generator_config` in google-research/electra's
-/// run_pretraining.py; 4, 12 and 16 heads for the released small, base and large discriminators).
+/// What a checkpoint's shapes do not record. The attention heads, left `nil`, follow the given
+/// configuration, else Google's rule, `max(1, hidden_size / 64)` (`get_generator_config` in
+/// google-research/electra's run_pretraining.py; 4, 12 and 16 heads for the released small, base and
+/// large discriminators). A configuration (a `config.json` the networks are known by) supplies the
+/// heads and the other values shapes do not tell (activation, LayerNorm epsilon, dropout, pad id);
+/// its sizes must be the tensors' or the conversion is refused.
 public struct GoogleElectraOptions: Equatable, Sendable {
     public var heads: Int?
     public var generatorHeads: Int?
+    public var discriminatorConfig: ElectraConfig?
+    public var generatorConfig: ElectraConfig?
 
-    public init(heads: Int? = nil, generatorHeads: Int? = nil) {
+    public init(heads: Int? = nil, generatorHeads: Int? = nil, discriminatorConfig: ElectraConfig? = nil,
+                generatorConfig: ElectraConfig? = nil) {
         self.heads = heads
         self.generatorHeads = generatorHeads
+        self.discriminatorConfig = discriminatorConfig
+        self.generatorConfig = generatorConfig
     }
 }
 
@@ -75,7 +83,7 @@ public struct GoogleElectraCheckpoint {
             throw fail("it has no generator (no generator/ or generator_predictions/ variables): it is not a pretraining "
                        + "checkpoint, or its generator was tied to the discriminator (untied_generator false)")
         }
-        func network(_ prefix: String, heads: Int?, what: String) throws -> ElectraConfig {
+        func network(_ prefix: String, heads: Int?, given: ElectraConfig?, what: String) throws -> ElectraConfig {
             let layerPrefix = prefix + ".encoder.layer."
             let indices = Set(sources.keys.compactMap { name -> Int? in
                 guard name.hasPrefix(layerPrefix) else { return nil }
@@ -88,15 +96,31 @@ public struct GoogleElectraCheckpoint {
             config.numHiddenLayers = indices.count
             config.hiddenSize = try shape(layerPrefix + "0.attention.self.query.weight", rank: 2)[0]
             config.intermediateSize = try shape(layerPrefix + "0.intermediate.dense.weight", rank: 2)[0]
-            config.numAttentionHeads = heads ?? max(1, config.hiddenSize / 64)
+            config.numAttentionHeads = heads ?? given?.numAttentionHeads ?? max(1, config.hiddenSize / 64)
+            if var given {
+                let sizes: [(String, Int, Int)] = [
+                    ("vocab_size", given.vocabSize, config.vocabSize), ("embedding_size", given.embeddingSize, config.embeddingSize),
+                    ("hidden_size", given.hiddenSize, config.hiddenSize), ("num_hidden_layers", given.numHiddenLayers, config.numHiddenLayers),
+                    ("intermediate_size", given.intermediateSize, config.intermediateSize),
+                    ("max_position_embeddings", given.maxPositionEmbeddings, config.maxPositionEmbeddings),
+                    ("type_vocab_size", given.typeVocabSize, config.typeVocabSize),
+                ]
+                if let (key, said, found) = sizes.first(where: { $0.1 != $0.2 }) {
+                    throw fail("the \(what) configuration given says \(key) \(said), but the checkpoint's \(what) has \(found) "
+                               + "(read from its tensors: \(Self.summary(config))); give the configuration of this \(what), or none")
+                }
+                given.numAttentionHeads = config.numAttentionHeads
+                given.architectures = nil
+                config = given
+            }
             guard config.numAttentionHeads >= 1, config.hiddenSize % config.numAttentionHeads == 0 else {
                 throw fail("the \(what)'s hidden size \(config.hiddenSize) does not split into \(config.numAttentionHeads) attention heads; "
                            + "give the number of heads the checkpoint was trained with")
             }
             return config
         }
-        discriminator = try network("electra", heads: options.heads, what: "discriminator")
-        generator = try network("generator.electra", heads: options.generatorHeads, what: "generator")
+        discriminator = try network("electra", heads: options.heads, given: options.discriminatorConfig, what: "discriminator")
+        generator = try network("generator.electra", heads: options.generatorHeads, given: options.generatorConfig, what: "generator")
         try discriminator.validate(path: path + " (discriminator)")
         try generator.validate(path: path + " (generator)")
         let layout = PretrainingModel.layout(discriminator: discriminator, generator: generator)
