@@ -93,15 +93,18 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case tfrecord
     /// A MediaWiki XML dump: pages read, disambiguation checked, markup cleaned.
     case wikipedia
+    /// A TensorFlow checkpoint's `.index`: the table, the bundle protos, tensor reads, Google's ELECTRA names.
+    case tfcheckpoint
 
     /// Whether the target's files are JSON (or hold JSON), for `NumberMutator`.
-    var readsJSON: Bool { self != .shard && self != .tfrecord && self != .wikipedia }
+    var readsJSON: Bool { self != .shard && self != .tfrecord && self != .wikipedia && self != .tfcheckpoint }
 
     /// Writes the files the target keeps fixed between inputs.
     func prepare() {
         switch self {
         case .modelFiles: ModelFilesTarget.prepare()
         case .checkpoint: CheckpointTarget.prepare()
+        case .tfcheckpoint: TFCheckpointTarget.prepare()
         case .safetensors, .shard, .squad, .tfrecord, .wikipedia: break
         }
     }
@@ -116,6 +119,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .checkpoint: CheckpointTarget.run(input)
         case .tfrecord: TFRecordTarget.run(input)
         case .wikipedia: WikipediaTarget.run(input)
+        case .tfcheckpoint: TFCheckpointTarget.run(input)
         }
     }
 
@@ -129,6 +133,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .checkpoint: return CheckpointTarget.seeds()
         case .tfrecord: return TFRecordTarget.seeds()
         case .wikipedia: return WikipediaTarget.seeds()
+        case .tfcheckpoint: return TFCheckpointTarget.seeds()
         }
     }
 }

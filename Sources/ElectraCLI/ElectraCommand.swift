@@ -12,6 +12,7 @@ public struct ElectraCommand: ParsableCommand {
             EvaluateCommand.self, DetectCommand.self,
             FillMaskCommand.self, InspectCommand.self, TokenizeCommand.self, BuildVocabCommand.self, BenchmarkCommand.self,
             DoctorCommand.self,
+            ConvertCommand.self,
         ]
     )
 

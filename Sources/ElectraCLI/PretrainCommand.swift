@@ -28,6 +28,12 @@ public struct PretrainCommand: ParsableCommand {
             weights and, as NVIDIA restores them, its optimizer moments (--fresh-optimizer starts them \
             at zero); the model configuration and vocabulary are the checkpoint's:
               electra pretrain --phase2 --init-from RUN/checkpoints/ckpt-010000 --max-seq-length 512 …
+            Continued pretraining starts a new run (fresh optimizer moments, a new schedule, either \
+            recipe) from released networks: one of Google's TF1 checkpoints (its prefix; vocab.txt beside \
+            it or --vocab), or a discriminator directory with --init-generator and its generator \
+            directory. Make the shards with the networks' vocabulary. See docs/checkpoints.md:
+              electra pretrain --init-from electra_small/model.ckpt-1000000 --data shards/ --output runs/domain …
+              electra pretrain --init-from disc/ --init-generator gen/ --data shards/ --output runs/domain …
             Data parallelism: `mpirun -np N electra pretrain …` runs N ranks, each on --batch-size \
             sequences of every micro-batch of N × --batch-size; the result is one process's with that \
             batch. Rank 0 writes the run directory, which (with --data) every rank must reach. See \
@@ -85,8 +91,14 @@ public struct PretrainCommand: ParsableCommand {
     var resume = false
     @Flag(help: "Phase 2: a new schedule at --max-seq-length (512) from --init-from.")
     var phase2 = false
-    @Option(help: "A checkpoint folder whose weights start this run (phase 2).")
+    @Option(help: "A checkpoint folder whose weights start this run (phase 2); or, to continue pretraining released networks, a Google TF1 checkpoint prefix or a discriminator model directory (with --init-generator).")
     var initFrom: String?
+    @Option(help: "With a discriminator directory as --init-from: the generator directory trained with it.")
+    var initGenerator: String?
+    @Option(help: "With a TF checkpoint as --init-from: the discriminator's attention heads (default hidden size / 64, Google's rule).")
+    var heads: Int?
+    @Option(help: "With a TF checkpoint as --init-from: the generator's attention heads (default hidden size / 64).")
+    var generatorHeads: Int?
     @Option(help: "Held-out shards to evaluate on at the end.")
     var evalData: String?
     @Option(help: "Stop after this many updates (the run can be resumed).")
@@ -104,15 +116,25 @@ public struct PretrainCommand: ParsableCommand {
         }
         if let learningRate, !(learningRate.isFinite && learningRate > 0) { throw ValidationError("--learning-rate must be a positive number") }
         if freshOptimizer && initFrom == nil { throw ValidationError("--fresh-optimizer goes with --init-from") }
-        if initFrom != nil && (config != nil || vocab != nil || generatorFraction != nil) {
-            throw ValidationError("--init-from continues that checkpoint's networks and vocabulary: leave out --config, --vocab and --generator-fraction")
+        let source = initFrom.map(InitialSource.init)
+        if source != nil && (config != nil || (vocab != nil && source != .googleCheckpoint) || generatorFraction != nil) {
+            throw ValidationError("--init-from continues those networks and their vocabulary: leave out --config, --vocab and --generator-fraction "
+                                  + "(--vocab only names a TF checkpoint's vocabulary)")
+        }
+        if (heads != nil || generatorHeads != nil) && source != .googleCheckpoint {
+            throw ValidationError("--heads and --generator-heads go with a TF checkpoint prefix as --init-from")
+        }
+        if let count = heads ?? generatorHeads, count < 1 { throw ValidationError("--heads and --generator-heads must be at least 1") }
+        if (initGenerator != nil) != (source == .modelDirectory) {
+            throw ValidationError("--init-generator GENERATOR_DIR goes with a discriminator model directory as --init-from, and only with it")
         }
         guard [128, 256, 512].contains(maxSeqLength) || (8...4096).contains(maxSeqLength) else {
             throw ValidationError("--max-seq-length must be between 8 and 4096 (128 in phase 1, 512 in phase 2)")
         }
         if phase2 && initFrom == nil && !resume { throw ValidationError("--phase2 needs --init-from CHECKPOINT (a phase-1 checkpoint folder)") }
-        if let initFrom, !FileManager.default.fileExists(atPath: initFrom + "/state.json") {
-            throw ValidationError("--init-from \(initFrom) is not a checkpoint folder (it has no state.json)")
+        if let initFrom, source == .unknown {
+            throw ValidationError("--init-from \(initFrom) is not a checkpoint folder (with state.json), a TF checkpoint prefix "
+                                  + "(\(initFrom).index) or a model directory (with config.json)")
         }
         guard FileManager.default.fileExists(atPath: data) else { throw ValidationError("--data \(data) does not exist: make shards with `electra prepare`") }
     }
@@ -127,12 +149,16 @@ public struct PretrainCommand: ParsableCommand {
 
     private func execute(_ parallelism: DataParallelism) throws {
         let ranks = parallelism.communicator.size, leader = parallelism.communicator.isLeader
-        // Phase 2 continues the phase-1 networks: their configurations and vocabulary come with them.
-        let initial = try initFrom.map { try Pretrainer.readState(checkpoint: $0).settings }
-        var discriminator = try initial?.discriminator ?? config.map { try ElectraConfig(contentsOf: $0) } ?? modelSize.config
+        // Phase 2 continues the phase-1 networks: their configurations and vocabulary come with them,
+        // as they do with released networks (continued pretraining).
+        let source = initFrom.map(InitialSource.init)
+        let initial = try initFrom.flatMap { source == .checkpoint ? try Pretrainer.readState(checkpoint: $0).settings : nil }
+        let networks = resume ? nil : try initialNetworks(source)
+        var discriminator = try initial?.discriminator ?? networks?.model.discriminatorConfig
+            ?? config.map { try ElectraConfig(contentsOf: $0) } ?? modelSize.config
         discriminator.architectures = ["ElectraForPreTraining"]
         let hidden = discriminator.hiddenSize
-        let generator = initial?.generator
+        let generator = initial?.generator ?? networks?.model.generatorConfig
             ?? discriminator.generator(fraction: generatorFraction ?? recipe.generatorFraction(hiddenSize: hidden),
                                        sizing: recipe.generatorSizing)
         let phase = phase2 ? 2 : 1
@@ -149,8 +175,20 @@ public struct PretrainCommand: ParsableCommand {
                                            warmupSteps: warmupSteps ?? recipe.warmupSteps(steps: steps), totalSteps: steps,
                                            power: decayPower ?? recipe.decayPower, end: endLearningRate, kind: recipe.scheduleKind),
             batchSize: batchSize * ranks, maxSequenceLength: maxSeqLength, steps: steps, seed: seed, checkpointEvery: checkpointEvery,
-            data: data, vocabulary: initial?.vocabulary ?? vocab ?? Vocabulary.bundledPath())
+            data: data, vocabulary: initial?.vocabulary ?? networks?.vocabulary ?? vocab ?? Vocabulary.bundledPath())
         if let initial { settings.lowercase = initial.lowercase }
+        if let networks {
+            settings.lowercase = networks.lowercase
+            if leader {   // the vocabulary travels with the run (rank 0 writes it; the others read the same tokens at the source)
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+                try writeAtomically(try Data(contentsOf: URL(fileURLWithPath: networks.vocabulary)), to: output + "/vocab.txt")
+                settings.vocabulary = output + "/vocab.txt"
+            }
+            if networks.embeddingDifference > 0, leader {
+                Console.line("warning: the generator's embeddings differ from the discriminator's by up to \(networks.embeddingDifference); "
+                             + "ELECTRA shares one embedding block, and this run keeps the discriminator's")
+            }
+        }
         settings.recipe = recipe
         settings.optimizer = optimizerSettings
         settings.objective.discriminatorWeight = discriminatorWeight
@@ -159,8 +197,8 @@ public struct PretrainCommand: ParsableCommand {
         settings.keepCheckpoints = keep
         settings.logEvery = logEvery
         settings.phase = phase
-        let trainer = try Pretrainer(settings: settings, run: output, resume: resume, initFrom: initFrom,
-                                     continueMoments: !freshOptimizer, parallelism: parallelism)
+        let trainer = try Pretrainer(settings: settings, run: output, resume: resume, initFrom: source == .checkpoint ? initFrom : nil,
+                                     initialWeights: networks?.model, continueMoments: !freshOptimizer, parallelism: parallelism)
         let s = trainer.settings
         let console = leader ? Console.line : { (_: String) in }
         if ranks > 1 {
@@ -203,10 +241,36 @@ public struct PretrainCommand: ParsableCommand {
         }
     }
 
+    /// The networks of a TF checkpoint or of two model directories (nil for a checkpoint folder or none).
+    private func initialNetworks(_ source: InitialSource?) throws -> InitialNetworks? {
+        guard let initFrom else { return nil }
+        switch source {
+        case .googleCheckpoint?:
+            return try .googleCheckpoint(initFrom, vocabulary: vocab, options: GoogleElectraOptions(heads: heads, generatorHeads: generatorHeads))
+        case .modelDirectory?:
+            return try .directories(discriminator: initFrom, generator: initGenerator ?? "")
+        default:
+            return nil
+        }
+    }
+
     static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "?" }
         let s = Int(seconds)
         return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s % 3600 / 60) : String(format: "%dm%02ds", s / 60, s % 60)
+    }
+}
+
+/// What `--init-from` names.
+enum InitialSource: Equatable {
+    case checkpoint, googleCheckpoint, modelDirectory, unknown
+
+    init(_ path: String) {
+        let files = FileManager.default
+        if files.fileExists(atPath: path + "/state.json") { self = .checkpoint }
+        else if TFCheckpoint.isPrefix(path) || (path.hasSuffix(".index") && files.fileExists(atPath: path)) { self = .googleCheckpoint }
+        else if files.fileExists(atPath: path + "/config.json") { self = .modelDirectory }
+        else { self = .unknown }
     }
 }
 

@@ -62,5 +62,8 @@ import _TestSupport
             let config = try ElectraConfig(contentsOf: model + "/config.json")
             #expect(try Vocabulary(contentsOf: model + "/vocab.txt").count == config.vocabSize)
         }
+        // The tfcheckpoint seed is the fixture's index, which the conversion tests read in full.
+        let index = seeds.appendingPathComponent("tfcheckpoint/model.ckpt-7.index")
+        #expect(try Data(contentsOf: index) == Data(contentsOf: URL(fileURLWithPath: tfCheckpointPrefix + ".index")))
     }
 }

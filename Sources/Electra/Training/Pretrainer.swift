@@ -82,7 +82,12 @@ public final class Pretrainer {
     /// N ranks compute what one process computes with the whole batch. Only rank 0 writes into `run`
     /// (settings, metrics, TensorBoard, checkpoints); every rank reads it to resume, so it must be on a
     /// file system they share.
+    ///
+    /// `initialWeights` (a converted Google checkpoint, or a discriminator and a generator directory:
+    /// `InitialNetworks`) starts a new run from those networks instead, with fresh optimizer moments:
+    /// continued pretraining. Its configurations must be the settings'.
     public init(settings: PretrainingSettings, run: String, resume: Bool = false, initFrom: String? = nil,
+                initialWeights: PretrainingModel? = nil,
                 continueMoments: Bool = true, parallelism: DataParallelism = DataParallelism()) throws {
         var settings = settings
         var state: TrainingState? = nil
@@ -135,6 +140,12 @@ public final class Pretrainer {
                                              firstMoments: continueMoments ? optimizer.firstMoments : nil,
                                              secondMoments: continueMoments ? optimizer.secondMoments : nil, as: TrainingState.self)
                 optimizer.step = 0   // bias correction restarts; the moments carry on
+            } else if let initialWeights {
+                guard initialWeights.parameters.entries == model.parameters.entries else {
+                    throw TrainingError.invalid("the initial networks' tensors are not laid out as the run's configurations imply: "
+                                                + "continue with the configurations they came with")
+                }
+                model.parameters.flat.copy(from: initialWeights.parameters.flat)
             }
         }
         dataset = try PretrainingDataset(directory: settings.data, vocabularyFingerprint: vocabulary.fingerprint,
@@ -328,11 +339,18 @@ public final class Pretrainer {
     public static func export(checkpoint: String, to output: String) throws {
         let (model, s) = try loadModel(checkpoint: checkpoint)
         let vocabulary = try ModelDirectory.recordedVocabulary(s.vocabulary, recordedIn: "checkpoint \(checkpoint)")
-        try ModelDirectory.save(config: s.discriminator, parameters: model.discriminatorStore(), role: .discriminator,
+        try export(model, vocabulary: vocabulary, lowercase: s.lowercase, to: output)
+    }
+
+    /// Writes the discriminator and the generator of `model` as Hugging Face directories
+    /// `output/discriminator` and `output/generator`, each with a copy of `vocabulary` and a
+    /// `tokenizer_config.json` recording `lowercase`.
+    public static func export(_ model: PretrainingModel, vocabulary: String, lowercase: Bool, to output: String) throws {
+        try ModelDirectory.save(config: model.discriminatorConfig, parameters: model.discriminatorStore(), role: .discriminator,
                                 vocabulary: vocabulary, to: output + "/discriminator")
-        try ModelDirectory.save(config: s.generator, parameters: model.generatorStore(), role: .generator,
+        try ModelDirectory.save(config: model.generatorConfig, parameters: model.generatorStore(), role: .generator,
                                 vocabulary: vocabulary, to: output + "/generator")
-        let tokenizerConfig = "{\"do_lower_case\": \(s.lowercase), \"tokenizer_class\": \"ElectraTokenizer\"}\n"
+        let tokenizerConfig = "{\"do_lower_case\": \(lowercase), \"tokenizer_class\": \"ElectraTokenizer\"}\n"
         for role in ["discriminator", "generator"] {
             try writeAtomically(Data(tokenizerConfig.utf8), to: output + "/\(role)/tokenizer_config.json")
         }

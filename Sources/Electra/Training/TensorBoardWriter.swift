@@ -6,6 +6,7 @@
 // buffer: wall_time (field 1, double), step (field 2, int64), and either file_version (field 3,
 // string) or a `Summary` (field 5) of `Value`s with tag (field 1) and simple_value (field 2, float).
 
+import ElectraData
 import Foundation
 
 /// Appends scalar events to `events.out.tfevents.<time>.<host>` in a directory.
@@ -51,9 +52,9 @@ public final class TensorBoardWriter {
         var record: [UInt8] = []
         let length = withUnsafeBytes(of: UInt64(payload.count).littleEndian, Array.init)
         record += length
-        record += withUnsafeBytes(of: CRC32C.masked(length).littleEndian, Array.init)
+        record += withUnsafeBytes(of: length.withUnsafeBytes { CRC32C.maskedChecksum($0) }.littleEndian, Array.init)
         record += payload
-        record += withUnsafeBytes(of: CRC32C.masked(payload).littleEndian, Array.init)
+        record += withUnsafeBytes(of: payload.withUnsafeBytes { CRC32C.maskedChecksum($0) }.littleEndian, Array.init)
         handle.write(Data(record))
     }
 }
@@ -82,25 +83,5 @@ struct ProtoWriter {
         key(field, 2)
         varint(UInt64(payload.count))
         bytes += payload
-    }
-}
-
-/// CRC-32C (Castagnoli), with TFRecord's masking.
-enum CRC32C {
-    static let table: [UInt32] = (0..<256).map { index in
-        var c = UInt32(index)
-        for _ in 0..<8 { c = c & 1 != 0 ? (c >> 1) ^ 0x82F6_3B78 : c >> 1 }
-        return c
-    }
-
-    static func checksum(_ bytes: [UInt8]) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-        return crc ^ 0xFFFF_FFFF
-    }
-
-    static func masked(_ bytes: [UInt8]) -> UInt32 {
-        let crc = checksum(bytes)
-        return ((crc >> 15) | (crc << 17)) &+ 0xA282_EAD8
     }
 }
