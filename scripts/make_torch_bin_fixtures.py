@@ -38,7 +38,8 @@ Produces ``Tests/Fixtures/torch-bin/`` (every directory has a ``config.json``, n
   ``truncated.bin`` (the first half of a valid file), ``wrong-size.bin`` (a storage entry 4 bytes
   short of what the pickle says), ``complex.bin`` (a complex64 tensor), ``legacy.bin``
   (``_use_new_zipfile_serialization=False``, the pre-1.6 format), ``deflate.bin`` (a valid file
-  re-zipped with deflate) and ``list.bin`` (a list of tensors, not a dict).
+  re-zipped with deflate), ``list.bin`` (a list of tensors, not a dict) and ``expanded.bin`` (a
+  1000-element view with stride 0 of a 1-element storage, refused: more elements than its storage).
 
 Seeds are fixed; the versions of torch and transformers are recorded in expected.safetensors' metadata.
 """
@@ -140,7 +141,9 @@ def rezip(source, target, compression=zipfile.ZIP_STORED, shorten=None):
             data = old.read(info.filename)
             if info.filename == shorten:
                 data = data[:-4]
-            new.writestr(info.filename, data)
+            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)  # the source's time: the same bytes each run
+            entry.compress_type = compression
+            new.writestr(entry, data)
 
 
 def write_malformed(valid):
@@ -155,6 +158,7 @@ def write_malformed(valid):
     torch.save({"weight": torch.zeros(2, dtype=torch.complex64)}, os.path.join(directory, "complex.bin"))
     torch.save({"weight": torch.ones(2)}, os.path.join(directory, "legacy.bin"), _use_new_zipfile_serialization=False)
     torch.save([torch.ones(2)], os.path.join(directory, "list.bin"))
+    torch.save({"weight": torch.zeros(1).expand(1000)}, os.path.join(directory, "expanded.bin"))
 
 
 def write_tiny():

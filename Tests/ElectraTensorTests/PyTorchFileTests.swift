@@ -52,6 +52,7 @@ private func fixture(_ name: String) -> String { Fixtures.directory.appendingPat
             ("malformed/truncated.bin", "no end of central directory record"),
             ("malformed/wrong-size.bin", "storage 0 holds"),
             ("malformed/list.bin", "no dict of tensors"),
+            ("malformed/expanded.bin", "an expanded or overlapping view"),
             ("discriminator-bin/config.json", "not a zip archive"),
         ]
         for (name, reason) in cases {

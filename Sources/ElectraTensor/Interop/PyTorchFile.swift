@@ -163,6 +163,12 @@ public struct PyTorchFile: @unchecked Sendable {
             guard !stepOverflow, !sumOverflow else { throw fail("reaches past any storage (size \(info.shape), stride \(info.strides))") }
             last = sum
         }
+        // More elements than the storage holds means a stride-0 (expanded) or overlapping view; gathering it
+        // could ask for far more memory than the file has.
+        guard count <= storageCount else {
+            throw fail("has \(count) elements (size \(info.shape), stride \(info.strides)) but its storage \(info.storage) only "
+                       + "\(storageCount): an expanded or overlapping view. Save tensor.contiguous() instead")
+        }
         guard count == 0 || last < storageCount else {
             throw fail("(size \(info.shape), stride \(info.strides), offset \(info.storageOffset)) reaches element \(last) of storage "
                        + "\(info.storage), which has \(storageCount)")
