@@ -95,9 +95,11 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case wikipedia
     /// A TensorFlow checkpoint's `.index`: the table, the bundle protos, tensor reads, Google's ELECTRA names.
     case tfcheckpoint
+    /// A `pytorch_model.bin`: zip directory, restricted unpickler, every tensor read.
+    case pytorch
 
     /// Whether the target's files are JSON (or hold JSON), for `NumberMutator`.
-    var readsJSON: Bool { self != .shard && self != .tfrecord && self != .wikipedia && self != .tfcheckpoint }
+    var readsJSON: Bool { self != .shard && self != .tfrecord && self != .wikipedia && self != .tfcheckpoint && self != .pytorch }
 
     /// Writes the files the target keeps fixed between inputs.
     func prepare() {
@@ -105,7 +107,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .modelFiles: ModelFilesTarget.prepare()
         case .checkpoint: CheckpointTarget.prepare()
         case .tfcheckpoint: TFCheckpointTarget.prepare()
-        case .safetensors, .shard, .squad, .tfrecord, .wikipedia: break
+        case .safetensors, .shard, .squad, .tfrecord, .wikipedia, .pytorch: break
         }
     }
 
@@ -120,6 +122,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .tfrecord: TFRecordTarget.run(input)
         case .wikipedia: WikipediaTarget.run(input)
         case .tfcheckpoint: TFCheckpointTarget.run(input)
+        case .pytorch: PyTorchTarget.run(input)
         }
     }
 
@@ -134,6 +137,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .tfrecord: return TFRecordTarget.seeds()
         case .wikipedia: return WikipediaTarget.seeds()
         case .tfcheckpoint: return TFCheckpointTarget.seeds()
+        case .pytorch: return PyTorchTarget.seeds()
         }
     }
 }

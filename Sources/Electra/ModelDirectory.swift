@@ -1,4 +1,5 @@
 // ModelDirectory: Hugging Face model directories (config.json, model.safetensors, vocab.txt) in and out.
+// The weights may also be sharded, or PyTorch's pytorch_model.bin (ModelWeights reads them all).
 
 import ElectraTensor
 import ElectraTokenizer
@@ -59,12 +60,14 @@ public enum ModelDirectory {
         public let config: ElectraConfig
         /// The architecture named in `config.json`, if any.
         public let role: ElectraRole?
-        public let weights: SafetensorsFile
+        /// The weights, from whichever weight files the directory has (`weights.files`).
+        public let weights: ModelWeights
         /// `vocab.txt`, if present.
         public let vocabularyPath: String?
     }
 
-    /// Opens `directory`: reads `config.json`, validates `model.safetensors`, checks `vocab.txt`
+    /// Opens `directory`: reads `config.json`, validates the weights (`model.safetensors`, else a sharded
+    /// index, else `pytorch_model.bin`, as `ModelWeights.fileNames` orders them), checks `vocab.txt`
     /// against the configured vocabulary size.
     public static func open(_ directory: String) throws -> Contents {
         let configPath = directory + "/config.json"
@@ -72,11 +75,11 @@ public enum ModelDirectory {
             throw ModelDirectoryError.missingFile(path: configPath, hint: "a model directory needs config.json, model.safetensors and vocab.txt (Hugging Face layout)")
         }
         let config = try ElectraConfig(contentsOf: configPath)
-        let weightsPath = directory + "/model.safetensors"
-        guard FileManager.default.fileExists(atPath: weightsPath) else {
-            throw ModelDirectoryError.missingFile(path: weightsPath, hint: "convert pytorch_model.bin with transformers' save_pretrained(safe_serialization=True)")
+        guard let weights = try ModelWeights.open(directory: directory) else {
+            throw ModelDirectoryError.missingFile(path: directory + "/model.safetensors",
+                                                  hint: "a model directory needs its weights: model.safetensors, pytorch_model.bin, or a sharded "
+                                                      + "model.safetensors.index.json or pytorch_model.bin.index.json with its shards")
         }
-        let weights = try SafetensorsFile(path: weightsPath)
         let vocabularyPath = directory + "/vocab.txt"
         var vocabulary: String? = nil
         if FileManager.default.fileExists(atPath: vocabularyPath) {
@@ -113,7 +116,7 @@ public enum ModelDirectory {
     }
 
     /// The name under which `file` holds tensor `name`: as it is, or without the `electra.` prefix.
-    private static func storedName(_ name: String, in file: SafetensorsFile) -> String? {
+    private static func storedName(_ name: String, in file: ModelWeights) -> String? {
         if file.tensors[name] != nil { return name }
         guard name.hasPrefix("electra.") else { return nil }
         let bare = String(name.dropFirst("electra.".count))

@@ -30,6 +30,7 @@ public struct InspectCommand: ParsableCommand {
         print("  dropout hidden \(c.hiddenDropoutProb), attention \(c.attentionProbsDropoutProb); vocab.txt \(contents.vocabularyPath == nil ? "missing" : "present")")
         print("  tokenizer: " + Self.tokenizerSummary(directory))
         let file = contents.weights
+        print("  weights: " + file.files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))
         var groups: [(String, Int)] = []
         func add(_ group: String, _ count: Int) {
             if let index = groups.firstIndex(where: { $0.0 == group }) { groups[index].1 += count } else { groups.append((group, count)) }

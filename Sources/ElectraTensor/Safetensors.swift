@@ -42,6 +42,21 @@ public enum SafetensorsType: String, Sendable {
     }
 }
 
+extension SafetensorsType {
+    /// Element `index` of little-endian data of this type in `source`, converted to Float32.
+    @inline(__always)
+    public func float(at index: Int, in source: UnsafeRawBufferPointer) -> Float {
+        switch self {
+        case .f32: return Float(bitPattern: source.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self).littleEndian)
+        case .f64: return Float(Double(bitPattern: source.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self).littleEndian))
+        case .bf16: return Float(bitPattern: UInt32(source.loadUnaligned(fromByteOffset: 2 * index, as: UInt16.self).littleEndian) << 16)
+        case .f16: return Float(halfBits: source.loadUnaligned(fromByteOffset: 2 * index, as: UInt16.self).littleEndian)
+        case .i64: return Float(Int64(littleEndian: source.loadUnaligned(fromByteOffset: 8 * index, as: Int64.self)))
+        case .i32: return Float(Int32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * index, as: Int32.self)))
+        }
+    }
+}
+
 /// A safetensors file, memory-mapped, with its header parsed and validated.
 public struct SafetensorsFile: @unchecked Sendable {
     /// One tensor's header entry.
@@ -63,12 +78,7 @@ public struct SafetensorsFile: @unchecked Sendable {
     /// Opens and validates `path`.
     public init(path: String) throws {
         self.path = path
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw SafetensorsError.unreadable(path: path, reason: error.localizedDescription)
-        }
+        let data = try mappedContents(of: path) { SafetensorsError.unreadable(path: path, reason: $0) }
         guard data.count >= 8 else {
             throw SafetensorsError.malformed(path: path, reason: "file is \(data.count) bytes, shorter than its 8-byte header length")
         }
@@ -150,20 +160,7 @@ public struct SafetensorsFile: @unchecked Sendable {
         let out = Tensor(zeros: info.shape)
         let p = out.pointer
         bytes.withUnsafeBytes { (source: UnsafeRawBufferPointer) in
-            for i in 0..<out.count {
-                switch info.dtype {
-                case .f32: p[i] = Float(bitPattern: source.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian)
-                case .f64: p[i] = Float(Double(bitPattern: source.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self).littleEndian))
-                case .bf16:
-                    let bits = source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian
-                    p[i] = Float(bitPattern: UInt32(bits) << 16)
-                case .f16:
-                    let bits = source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian
-                    p[i] = Float(halfBits: bits)
-                case .i64: p[i] = Float(Int64(littleEndian: source.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
-                case .i32: p[i] = Float(Int32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
-                }
-            }
+            for i in 0..<out.count { p[i] = info.dtype.float(at: i, in: source) }
         }
         return out
     }

@@ -27,8 +27,9 @@ struct ParityInputs {
     let file: SafetensorsFile
     let batch: TokenBatch
 
-    init() throws {
-        file = try Fixtures.open("model/parity.safetensors")
+    /// The inputs of fixture `name` (`input_ids`, `token_type_ids`, `attention_mask`).
+    init(_ name: String = "model/parity.safetensors") throws {
+        file = try Fixtures.open(name)
         let (shape, ids) = try file.integers("input_ids")
         let types = try file.integers("token_type_ids").values, mask = try file.integers("attention_mask").values
         batch = TokenBatch(batch: shape[0], length: shape[1], ids: ids, tokenTypes: types, attentionMask: mask)
