@@ -151,22 +151,27 @@ public final class LocalHTTPServer: @unchecked Sendable {
         var status = "200 OK", body = resource.body[...]
         var headers = ["ETag": resource.etag, "Accept-Ranges": "bytes"]
         if !ignoresRange, let range = request.headers["range"], request.headers["if-range"].map({ $0 == resource.etag }) ?? true {
-            guard let start = Self.rangeStart(range), start < resource.body.count else {
+            guard let (start, last) = Self.rangeBounds(range), start < resource.body.count else {
                 respond(connection, head: "416 Range Not Satisfiable", headers: ["Content-Range": "bytes */\(resource.body.count)"], body: [])
                 return
             }
             status = "206 Partial Content"
-            body = resource.body[start...]
-            headers["Content-Range"] = "bytes \(start)-\(resource.body.count - 1)/\(resource.body.count)"
+            let end = min(last ?? resource.body.count - 1, resource.body.count - 1)
+            body = resource.body[start...end]
+            headers["Content-Range"] = "bytes \(start)-\(end)/\(resource.body.count)"
         }
         let cut: Int? = lock.withLock { drops.isEmpty ? nil : drops.removeFirst() }
         respond(connection, head: status, headers: headers, body: Array(body), cutAfter: cut)
     }
 
-    /// The first byte of `bytes=N-` or `bytes=N-M`.
-    private static func rangeStart(_ value: String) -> Int? {
-        guard value.hasPrefix("bytes="), let dash = value.firstIndex(of: "-") else { return nil }
-        return Int(value[value.index(value.startIndex, offsetBy: 6)..<dash])
+    /// N and M of `bytes=N-M`, or N and nil of `bytes=N-`.
+    private static func rangeBounds(_ value: String) -> (Int, Int?)? {
+        guard value.hasPrefix("bytes=") else { return nil }
+        let bounds = value.dropFirst(6).split(separator: "-", omittingEmptySubsequences: false)
+        guard bounds.count == 2, let start = Int(bounds[0]) else { return nil }
+        if bounds[1].isEmpty { return (start, nil) }
+        guard let last = Int(bounds[1]), last >= start else { return nil }
+        return (start, last)
     }
 
     private func readRequest(_ connection: Int32) -> Request? {

@@ -77,12 +77,20 @@ public struct DownloadOutcome: Sendable, Equatable {
     public let seconds: Double
 }
 
-/// Downloads files one at a time with `policy`.
+/// Downloads files one at a time with `policy`, in ranges of `segmentBytes`.
+///
+/// URLSession hands the body to its delegate through a queue that does not slow the connection down,
+/// so a network faster than the disk and the hash would pile data up in memory; asking for one range
+/// of `segmentBytes` at a time (on the same connection) bounds that to one range.
 public struct FileDownloader: Sendable {
     public let policy: RetryPolicy
+    /// Bytes asked for per request (64 MiB by default).
+    public let segmentBytes: Int
 
-    public init(policy: RetryPolicy = RetryPolicy()) {
+    public init(policy: RetryPolicy = RetryPolicy(), segmentBytes: Int = 64 << 20) {
+        precondition(segmentBytes > 0, "a segment holds at least one byte")
         self.policy = policy
+        self.segmentBytes = segmentBytes
     }
 
     /// Fetches `request.url` to `request.destination`, verified; see the file header.
@@ -106,24 +114,24 @@ public struct FileDownloader: Sendable {
         let resumedFrom = part.size
         var bytesThisRun = 0, failures = 0, retries = 0, connected = false
         let transfer = HTTPTransfer(stallTimeout: policy.stallTimeout)
+        defer { transfer.close() }
         while true {
             if let total = part.record.totalBytes {
                 if part.size == total { break }
                 if part.size > total { try part.restart(); checksum = RunningChecksum(request.algorithm) }
             }
-            var headers: [String: String] = [:]
-            if part.size > 0 {
-                headers["Range"] = "bytes=\(part.size)-"
-                if let validator = part.record.validator { headers["If-Range"] = validator }
-            }
+            var headers = ["Range": "bytes=\(part.size)-\(part.size + segmentBytes - 1)"]
+            if part.size > 0, let validator = part.record.validator { headers["If-Range"] = validator }
             let before = part.size
             var setback: String?    // why this attempt failed though the transport did not
             var complete = false    // a 416 confirming that the bytes on disk are the whole file
+            var end: Int?           // where the body of this response ends in the file
             let result = transfer.get(request.url, headers: headers, onHead: { head throws(DownloadError) in
                 switch head.status {
                 case 200:
                     if part.size > 0 { try part.restart(); checksum = RunningChecksum(request.algorithm) }
                     try part.update(totalBytes: head.contentLength, etag: head.headers["etag"], lastModified: head.headers["last-modified"])
+                    end = head.contentLength
                     return true
                 case 206:
                     guard let range = ContentRange(head.headers["content-range"] ?? ""), range.first == part.size,
@@ -135,6 +143,7 @@ public struct FileDownloader: Sendable {
                     }
                     try part.update(totalBytes: range.total, etag: head.headers["etag"] ?? part.record.etag,
                                     lastModified: head.headers["last-modified"] ?? part.record.lastModified)
+                    end = range.last + 1
                     return true
                 case 416:
                     if let total = ContentRange.unsatisfiedTotal(head.headers["content-range"] ?? ""), total == part.size {
@@ -161,6 +170,7 @@ public struct FileDownloader: Sendable {
                                           bytesThisRun: bytesThisRun, seconds: seconds()))
             })
             if let error = result.handlerError { throw error }
+            if part.size > before { failures = 0 }
             if complete { continue }
             var failure = setback
             if failure == nil, let error = result.transportError {
@@ -174,12 +184,16 @@ public struct FileDownloader: Sendable {
                 }
             }
             if failure == nil {
-                guard let total = part.record.totalBytes else { break }   // no length announced: the end is the end
-                if part.size >= total { continue }
-                failure = "the connection dropped at byte \(part.size) of \(total)"
+                if let end, part.size < end {
+                    failure = "the connection dropped at byte \(part.size) of \(part.record.totalBytes ?? end)"
+                } else if part.record.totalBytes == nil {
+                    break   // no length announced: the end is the end
+                } else {
+                    connected = true
+                    continue   // the next range, or done
+                }
             }
             connected = connected || result.head != nil
-            if part.size > before { failures = 0 }
             failures += 1
             retries += 1
             guard failures < policy.attempts else {
@@ -202,6 +216,7 @@ public struct FileDownloader: Sendable {
     /// server has no such file (HTTP 404).
     public func fetchText(_ url: URL, limit: Int = 4 << 20) throws(DownloadError) -> String? {
         let transfer = HTTPTransfer(stallTimeout: policy.stallTimeout)
+        defer { transfer.close() }
         var failures = 0
         while true {
             var body = Data(), missing = false, setback: String?

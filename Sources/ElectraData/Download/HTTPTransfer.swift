@@ -49,26 +49,11 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     private var head: HTTPResponseHead?
     private var handlerError: DownloadError?
     private var transportError: URLError?
-    private let stallTimeout: Double
+    private var session: URLSession?
 
     /// - Parameter stallTimeout: seconds without a byte after which a transfer fails (and may be retried).
     init(stallTimeout: Double) {
-        self.stallTimeout = stallTimeout
-    }
-
-    /// GETs `url` with `headers`; `onHead` sees the status and headers before any body byte and
-    /// returns whether to take the body (false cancels the transfer, an error thrown cancels it and is
-    /// kept), `onBody` gets the body's pieces in order (on one thread at a time).
-    func get(_ url: URL, headers: [String: String],
-             onHead: @escaping (HTTPResponseHead) throws(DownloadError) -> Bool,
-             onBody: @escaping (Data) throws(DownloadError) -> Void) -> HTTPTransferResult {
-        lock.withLock {
-            self.onHead = onHead
-            self.onBody = onBody
-            head = nil
-            handlerError = nil
-            transportError = nil
-        }
+        super.init()
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = stallTimeout
         configuration.timeoutIntervalForResource = 365 * 86_400
@@ -76,7 +61,31 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         configuration.urlCache = nil
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = 1
-        let session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
+        // One session for all the requests, so that successive ranges reuse the connection.
+        session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
+    }
+
+    /// Ends the session (which holds this delegate until then).
+    func close() {
+        session?.finishTasksAndInvalidate()
+        session = nil
+    }
+
+    /// GETs `url` with `headers`; `onHead` sees the status and headers before any body byte and
+    /// returns whether to take the body (false cancels the transfer, an error thrown cancels it and is
+    /// kept), `onBody` gets the body's pieces in order (on one thread at a time). The call returns
+    /// once every piece has been handed over.
+    func get(_ url: URL, headers: [String: String],
+             onHead: @escaping (HTTPResponseHead) throws(DownloadError) -> Bool,
+             onBody: @escaping (Data) throws(DownloadError) -> Void) -> HTTPTransferResult {
+        guard let session else { preconditionFailure("HTTPTransfer used after close()") }
+        lock.withLock {
+            self.onHead = onHead
+            self.onBody = onBody
+            head = nil
+            handlerError = nil
+            transportError = nil
+        }
         var request = URLRequest(url: url)
         request.httpMethod = "GET"
         // The bytes as stored: a compressed transfer encoding would break byte ranges.
@@ -84,7 +93,6 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         session.dataTask(with: request).resume()
         done.wait()
-        session.finishTasksAndInvalidate()
         return lock.withLock { HTTPTransferResult(head: head, transportError: transportError, handlerError: handlerError) }
     }
 
