@@ -116,7 +116,7 @@ public struct DownloadWikipediaCommand: ParsableCommand {
         if outcome.alreadyPresent {
             return "  \(outcome.path): already there (\(DownloadProgressDisplay.size(outcome.bytes))); delete it to download it again"
         }
-        let fetched = outcome.bytes - outcome.resumedFrom
+        let fetched = outcome.fetched
         var line = "  \(outcome.path): \(DownloadProgressDisplay.size(outcome.bytes)), \(algorithm.displayName) verified, "
             + "\(DownloadProgressDisplay.size(fetched)) in " + String(format: "%.1f s", outcome.seconds)
         if outcome.resumedFrom > 0 { line += ", resumed at \(DownloadProgressDisplay.size(outcome.resumedFrom))" }

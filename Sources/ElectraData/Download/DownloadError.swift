@@ -10,6 +10,8 @@ public enum DownloadError: Error, CustomStringConvertible, Equatable, Sendable {
     case unreachable(url: String, reason: String)
     /// The transfer kept failing; what arrived is kept in `partial` for the next run.
     case connectionFailed(url: String, reason: String, attempts: Int, partial: String, bytes: Int)
+    /// A small file (a checksum list) could not be fetched however often it was tried.
+    case fetchFailed(url: String, reason: String, attempts: Int)
     /// The downloaded file does not have the checksum the dump site lists; it was deleted.
     case checksumMismatch(file: String, algorithm: String, expected: String, actual: String, url: String)
     /// A checksum list does not mention a file the download needs.
@@ -36,6 +38,9 @@ public enum DownloadError: Error, CustomStringConvertible, Equatable, Sendable {
         case .connectionFailed(let url, let reason, let attempts, let partial, let bytes):
             return "the download of \(url) failed \(attempts) times in a row (last: \(reason)); the \(bytes) bytes "
                 + "received are kept in \(partial): run the same command again to resume"
+        case .fetchFailed(let url, let reason, let attempts):
+            return "fetching \(url) failed \(attempts) times in a row (last: \(reason)): check the network connection and "
+                + "try again, or pass --mirror URL for another dump mirror (listed at https://dumps.wikimedia.org/mirrors.html)"
         case .checksumMismatch(let file, let algorithm, let expected, let actual, let url):
             return "\(file) has \(algorithm) \(actual) but the dump site lists \(expected) for \(url); the damaged "
                 + "download was deleted: run the command again to download it afresh, and if it fails again "

@@ -70,6 +70,8 @@ public struct DownloadOutcome: Sendable, Equatable {
     public let bytes: Int
     /// Bytes kept from an earlier run.
     public let resumedFrom: Int
+    /// Bytes received in this run.
+    public let fetched: Int
     /// Transfers that failed and were retried.
     public let retries: Int
     /// The file was there already (verified earlier; nothing fetched).
@@ -102,7 +104,7 @@ public struct FileDownloader: Sendable {
         let url = request.url.absoluteString
         if FileManager.default.fileExists(atPath: request.destination) {
             let size = (try? FileManager.default.attributesOfItem(atPath: request.destination)[.size] as? Int) ?? 0
-            return DownloadOutcome(path: request.destination, bytes: size, resumedFrom: 0, retries: 0, alreadyPresent: true, seconds: 0)
+            return DownloadOutcome(path: request.destination, bytes: size, resumedFrom: 0, fetched: 0, retries: 0, alreadyPresent: true, seconds: 0)
         }
         let part = try PartialDownload(destination: request.destination,
                                        record: PartialDownloadRecord(url: url, algorithm: request.algorithm, digest: request.digest))
@@ -111,14 +113,19 @@ public struct FileDownloader: Sendable {
             progress(DownloadProgress(phase: .checkingPartial, file: name, bytes: checked, totalBytes: part.size,
                                       bytesThisRun: 0, seconds: seconds()))
         }
-        let resumedFrom = part.size
+        var resumedFrom = part.size
         var bytesThisRun = 0, failures = 0, retries = 0, connected = false
         let transfer = HTTPTransfer(stallTimeout: policy.stallTimeout)
         defer { transfer.close() }
+        let startOver = { () throws(DownloadError) in
+            try part.restart()
+            checksum = RunningChecksum(request.algorithm)
+            resumedFrom = 0
+        }
         while true {
             if let total = part.record.totalBytes {
                 if part.size == total { break }
-                if part.size > total { try part.restart(); checksum = RunningChecksum(request.algorithm) }
+                if part.size > total { try startOver() }
             }
             var headers = ["Range": "bytes=\(part.size)-\(part.size + segmentBytes - 1)"]
             if part.size > 0, let validator = part.record.validator { headers["If-Range"] = validator }
@@ -129,7 +136,7 @@ public struct FileDownloader: Sendable {
             let result = transfer.get(request.url, headers: headers, onHead: { head throws(DownloadError) in
                 switch head.status {
                 case 200:
-                    if part.size > 0 { try part.restart(); checksum = RunningChecksum(request.algorithm) }
+                    if part.size > 0 { try startOver() }
                     try part.update(totalBytes: head.contentLength, etag: head.headers["etag"], lastModified: head.headers["last-modified"])
                     end = head.contentLength
                     return true
@@ -138,7 +145,7 @@ public struct FileDownloader: Sendable {
                           part.record.totalBytes.map({ $0 == range.total }) ?? true else {
                         setback = "the server sent bytes that do not continue the partial file (Content-Range: "
                             + "\(head.headers["content-range"] ?? "none")); starting over"
-                        try part.restart(); checksum = RunningChecksum(request.algorithm)
+                        try startOver()
                         return false
                     }
                     try part.update(totalBytes: range.total, etag: head.headers["etag"] ?? part.record.etag,
@@ -151,7 +158,7 @@ public struct FileDownloader: Sendable {
                         complete = true
                     } else {
                         setback = "the server's file is shorter than the partial one (HTTP 416); starting over"
-                        try part.restart(); checksum = RunningChecksum(request.algorithm)
+                        try startOver()
                     }
                     return false
                 case 404, 410:
@@ -208,7 +215,7 @@ public struct FileDownloader: Sendable {
                                     expected: request.digest, actual: actual, url: url)
         }
         try part.complete()
-        return DownloadOutcome(path: request.destination, bytes: part.size, resumedFrom: resumedFrom, retries: retries,
+        return DownloadOutcome(path: request.destination, bytes: part.size, resumedFrom: resumedFrom, fetched: bytesThisRun, retries: retries,
                                alreadyPresent: false, seconds: seconds())
     }
 
@@ -253,17 +260,26 @@ public struct FileDownloader: Sendable {
             }
             failures += 1
             guard failures < policy.attempts else {
-                throw .connectionFailed(url: url.absoluteString, reason: failure, attempts: failures, partial: "memory", bytes: body.count)
+                throw .fetchFailed(url: url.absoluteString, reason: failure, attempts: failures)
             }
             Thread.sleep(forTimeInterval: policy.delay(afterFailures: failures))
         }
     }
 
-    /// Errors that mean no connection can be made at all: not worth retrying.
+    /// Errors that mean no connection can be made at all: not worth retrying. FoundationNetworking
+    /// reports TLS failures as unknown errors with libcurl's message, hence the look at the text.
     static func isUnreachable(_ error: URLError) -> Bool {
-        [.cannotFindHost, .cannotConnectToHost, .notConnectedToInternet, .dnsLookupFailed, .secureConnectionFailed,
-         .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid, .unsupportedURL]
-            .contains(error.code)
+        if [.cannotFindHost, .cannotConnectToHost, .notConnectedToInternet, .dnsLookupFailed, .secureConnectionFailed,
+            .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid, .unsupportedURL]
+            .contains(error.code) { return true }
+        let text = transportMessage(error)?.lowercased() ?? ""
+        return text.contains("ssl") || text.contains("certificate") || text.contains("tls")
+    }
+
+    /// libcurl's own words for the error, as FoundationNetworking passes them on.
+    static func transportMessage(_ error: URLError) -> String? {
+        guard let text = error.userInfo[NSLocalizedDescriptionKey] as? String, !text.isEmpty else { return nil }
+        return text
     }
 
     /// A transport error in words.
@@ -276,7 +292,7 @@ public struct FileDownloader: Sendable {
         case .notConnectedToInternet: return "not connected to the internet"
         case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid:
             return "the TLS connection failed"
-        default: return "URL error \(error.code.rawValue)"
+        default: return transportMessage(error) ?? "URL error \(error.code.rawValue)"
         }
     }
 }
