@@ -8,7 +8,7 @@ public struct ElectraCommand: ParsableCommand {
         commandName: "electra",
         abstract: "Pre-train, fine-tune and run ELECTRA text encoders on the CPU.",
         subcommands: [
-            ExtractCommand.self, PrepareCommand.self, PretrainCommand.self, ExportCommand.self, FinetuneCommand.self, PredictCommand.self,
+            DownloadCommand.self, ExtractCommand.self, PrepareCommand.self, PretrainCommand.self, ExportCommand.self, FinetuneCommand.self, PredictCommand.self,
             EvaluateCommand.self, DetectCommand.self,
             FillMaskCommand.self, InspectCommand.self, TokenizeCommand.self, BuildVocabCommand.self, BenchmarkCommand.self,
             DoctorCommand.self,
