@@ -93,16 +93,18 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case tfrecord
     /// A MediaWiki XML dump: pages read, disambiguation checked, markup cleaned.
     case wikipedia
+    /// GLUE and user classification files, CoNLL files and GLUE predictions: read and scored.
+    case classification
 
     /// Whether the target's files are JSON (or hold JSON), for `NumberMutator`.
-    var readsJSON: Bool { self != .shard && self != .tfrecord && self != .wikipedia }
+    var readsJSON: Bool { self != .shard && self != .tfrecord && self != .wikipedia && self != .classification }
 
     /// Writes the files the target keeps fixed between inputs.
     func prepare() {
         switch self {
         case .modelFiles: ModelFilesTarget.prepare()
         case .checkpoint: CheckpointTarget.prepare()
-        case .safetensors, .shard, .squad, .tfrecord, .wikipedia: break
+        case .safetensors, .shard, .squad, .tfrecord, .wikipedia, .classification: break
         }
     }
 
@@ -116,6 +118,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .checkpoint: CheckpointTarget.run(input)
         case .tfrecord: TFRecordTarget.run(input)
         case .wikipedia: WikipediaTarget.run(input)
+        case .classification: ClassificationTarget.run(input)
         }
     }
 
@@ -129,6 +132,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .checkpoint: return CheckpointTarget.seeds()
         case .tfrecord: return TFRecordTarget.seeds()
         case .wikipedia: return WikipediaTarget.seeds()
+        case .classification: return ClassificationTarget.seeds()
         }
     }
 }
