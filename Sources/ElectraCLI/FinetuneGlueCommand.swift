@@ -7,10 +7,6 @@ import ElectraData
 import ElectraTensor
 import Foundation
 
-extension GLUETask: ExpressibleByArgument {
-    public init?(argument: String) { self.init(name: argument) }
-}
-
 public struct FinetuneGlueCommand: ParsableCommand {
     public init() {}
 

@@ -4,8 +4,6 @@
 import ArgumentParser
 import ElectraData
 
-extension LabeledTextFormat: ExpressibleByArgument {}
-
 struct LabeledTextOptions: ParsableArguments {
     @Option(help: "The text's column: a header name (or JSON key), or a 0-based index.")
     var textColumn: String = "text"
