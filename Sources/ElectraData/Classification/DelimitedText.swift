@@ -62,13 +62,54 @@ public enum DelimitedText {
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             var bytes = raw.bindMemory(to: UInt8.self)[...]
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-            var parser = Parser(dialect: dialect)
-            try parser.run(bytes, path: path) { records.append($0) }
+            if dialect.quoted {
+                var parser = Parser(dialect: dialect)
+                try parser.run(bytes, path: path) { records.append($0) }
+            } else {
+                splitUnquoted(bytes, delimiter: dialect.delimiter) { records.append($0) }
+            }
         }
         return records
     }
 
-    /// A byte-at-a-time state machine over the file.
+    /// Rows without quoting: each field is decoded straight from its bytes (the fast path for GLUE's files).
+    private static func splitUnquoted(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, delimiter: UInt8,
+                                      emit: (DelimitedRecord) -> Void) {
+        let newline = UInt8(ascii: "\n"), carriage = UInt8(ascii: "\r")
+        var line = 1
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            var fields: [String] = []
+            var invalid = false
+            var fieldStart = index
+            func endField(_ end: Int) {
+                let piece = UnsafeBufferPointer(rebasing: bytes[fieldStart..<end])
+                if let text = String(validating: piece, as: UTF8.self) {
+                    fields.append(text)
+                } else {
+                    fields.append(String(decoding: piece, as: UTF8.self))
+                    invalid = true
+                }
+            }
+            while index < bytes.endIndex && bytes[index] != newline && bytes[index] != carriage {
+                if bytes[index] == delimiter {
+                    endField(index)
+                    fieldStart = index + 1
+                }
+                index += 1
+            }
+            // An empty line has no field; otherwise the last field runs to the line's end.
+            if index > fieldStart || !fields.isEmpty { endField(index) }
+            if index < bytes.endIndex {
+                if bytes[index] == carriage && index + 1 < bytes.endIndex && bytes[index + 1] == newline { index += 1 }
+                index += 1
+            }
+            emit(DelimitedRecord(line: line, fields: fields, invalidUTF8: invalid))
+            line += 1
+        }
+    }
+
+    /// A byte-at-a-time state machine over the file (quoted fields).
     private struct Parser {
         let dialect: DelimitedDialect
         var line = 1
