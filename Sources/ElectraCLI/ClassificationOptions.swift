@@ -107,3 +107,17 @@ struct ClassificationOptions: ParsableArguments {
         return kept
     }
 }
+
+/// `--train` and `--dev` of `finetune classify` and `finetune ner`.
+struct TrainingFiles: ParsableArguments {
+    @Option(help: "Training file.")
+    var train: String
+    @Option(help: "Dev file, scored every epoch.")
+    var dev: String
+
+    func validate() throws {
+        for (flag, path) in [("--train", train), ("--dev", dev)] where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("\(flag) \(path) does not exist")
+        }
+    }
+}

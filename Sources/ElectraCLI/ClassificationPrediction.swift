@@ -34,6 +34,8 @@ struct ClassificationPrediction {
     let input: String
     let output: String
     let columns: LabeledTextOptions
+    /// Tokens per input (`--max-seq-length`; default 128, the fine-tuning commands' default).
+    let maxSequenceLength: Int?
 
     func run() throws {
         let classifier = try ClassificationModel.loadFineTuned(model)
@@ -43,7 +45,7 @@ struct ClassificationPrediction {
                                + "\(expected.architecture); fine-tune one with `electra finetune \(task == .ner ? "ner" : "glue|classify")`")
         }
         let featurizer = ClassificationFeaturizer(tokenizer: try ModelDirectory.tokenizer(for: model, config: classifier.config),
-                                                  maxSequenceLength: min(128, classifier.config.maxPositionEmbeddings))
+                                                  maxSequenceLength: try sequenceLength(classifier.config))
         let tuner = ClassificationFineTuner(model: classifier, settings: FineTuningSettings(google: GLUEPreset(epochs: 3, trainsOnBothOrders: false),
                                                                                            size: .base))
         switch task {
@@ -90,5 +92,13 @@ struct ClassificationPrediction {
             }
             Console.line("wrote \(output) (\(document.sentences.count) sentences)")
         }
+    }
+
+    private func sequenceLength(_ config: ElectraConfig) throws -> Int {
+        let length = maxSequenceLength ?? min(128, config.maxPositionEmbeddings)
+        guard (3...config.maxPositionEmbeddings).contains(length) else {
+            throw CommandError("--max-seq-length \(length) must be between 3 and the \(config.maxPositionEmbeddings) positions of \(model)")
+        }
+        return length
     }
 }

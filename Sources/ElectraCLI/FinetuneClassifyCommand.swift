@@ -23,25 +23,19 @@ public struct FinetuneClassifyCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Training file.")
-    var train: String
-    @Option(help: "Dev file, scored every epoch.")
-    var dev: String
     @OptionGroup var columns: LabeledTextOptions
+    @OptionGroup var files: TrainingFiles
     @OptionGroup var options: ClassificationOptions
     @OptionGroup var precision: PrecisionOption
     @OptionGroup var parallel: DataParallelOptions
-
-    public func validate() throws {
-        for (flag, path) in [("--train", train), ("--dev", dev)] where !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("\(flag) \(path) does not exist")
-        }
-    }
 
     public func run() throws {
         try parallel.validateOptions()
         try parallel.run { parallelism in try precision.run { try execute(parallelism) } }
     }
+
+    private var train: String { files.train }
+    private var dev: String { files.dev }
 
     private func execute(_ parallelism: DataParallelism) throws {
         let console = parallelism.communicator.isLeader ? Console.line : { (_: String) in }

@@ -65,7 +65,8 @@ public struct PredictCommand: ParsableCommand {
 
     private func execute() throws {
         if let task, let input, let output {
-            return try ClassificationPrediction(task: task, model: model, input: input, output: output, columns: columns).run()
+            return try ClassificationPrediction(task: task, model: model, input: input, output: output, columns: columns,
+                                             maxSequenceLength: squad.maxSeqLength).run()
         }
         let qa = try QuestionAnsweringModel.loadFineTuned(model)
         try squad.check(against: qa.config, model: model)
