@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #
 # Builds electra-fuzz with libFuzzer in .build-fuzz, then runs each target (default: all of
-# safetensors, shard, squad, model-files, checkpoint, tfrecord, wikipedia, tfcheckpoint, pytorch) for SECONDS_PER_TARGET
+# safetensors, shard, squad, model-files, checkpoint, tfrecord, wikipedia, tfcheckpoint, pytorch, classification) for SECONDS_PER_TARGET
 # (default: $ELECTRA_FUZZ_SECONDS, else 30), starting from its seeds (Fuzz/Seeds/TARGET), the inputs earlier runs
 # kept (.build-fuzz/corpus/TARGET) and the inputs of fixed crashes (Tests/Fixtures/fuzz/TARGET), with
 # the words of its format (Fuzz/Dictionaries/TARGET.dict).
@@ -18,7 +18,7 @@ cd "$electra_root"
 seconds="${1:-${ELECTRA_FUZZ_SECONDS:-30}}"
 if [ $# -gt 0 ]; then shift; fi
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(safetensors shard squad model-files checkpoint tfrecord wikipedia tfcheckpoint pytorch)
+[ ${#targets[@]} -eq 0 ] && targets=(safetensors shard squad model-files checkpoint tfrecord wikipedia tfcheckpoint pytorch classification)
 scratch=.build-fuzz
 
 # libFuzzer (libclang_rt.fuzzer) ships with swift.org toolchains on Linux; Xcode's toolchain lacks it.

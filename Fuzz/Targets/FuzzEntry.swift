@@ -97,9 +97,11 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case tfcheckpoint
     /// A `pytorch_model.bin`: zip directory, restricted unpickler, every tensor read.
     case pytorch
+    /// GLUE and user classification files, CoNLL files and GLUE predictions: read and scored.
+    case classification
 
     /// Whether the target's files are JSON (or hold JSON), for `NumberMutator`.
-    var readsJSON: Bool { self != .shard && self != .tfrecord && self != .wikipedia && self != .tfcheckpoint && self != .pytorch }
+    var readsJSON: Bool { self != .shard && self != .tfrecord && self != .wikipedia && self != .tfcheckpoint && self != .pytorch && self != .classification }
 
     /// Writes the files the target keeps fixed between inputs.
     func prepare() {
@@ -107,7 +109,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .modelFiles: ModelFilesTarget.prepare()
         case .checkpoint: CheckpointTarget.prepare()
         case .tfcheckpoint: TFCheckpointTarget.prepare()
-        case .safetensors, .shard, .squad, .tfrecord, .wikipedia, .pytorch: break
+        case .safetensors, .shard, .squad, .tfrecord, .wikipedia, .pytorch, .classification: break
         }
     }
 
@@ -123,6 +125,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .wikipedia: WikipediaTarget.run(input)
         case .tfcheckpoint: TFCheckpointTarget.run(input)
         case .pytorch: PyTorchTarget.run(input)
+        case .classification: ClassificationTarget.run(input)
         }
     }
 
@@ -138,6 +141,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .wikipedia: return WikipediaTarget.seeds()
         case .tfcheckpoint: return TFCheckpointTarget.seeds()
         case .pytorch: return PyTorchTarget.seeds()
+        case .classification: return ClassificationTarget.seeds()
         }
     }
 }

@@ -35,7 +35,7 @@ public struct EvaluateCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Evaluate models.",
-        subcommands: [EvaluatePretrainCommand.self, EvaluateSquadCommand.self]
+        subcommands: [EvaluatePretrainCommand.self, EvaluateSquadCommand.self, EvaluateGlueCommand.self, EvaluateNerCommand.self]
     )
 }
 

@@ -12,7 +12,7 @@ public struct FinetuneCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "finetune",
         abstract: "Fine-tune a pretrained discriminator on a task.",
-        subcommands: [FinetuneSquadCommand.self]
+        subcommands: [FinetuneSquadCommand.self, FinetuneGlueCommand.self, FinetuneClassifyCommand.self, FinetuneNerCommand.self]
     )
 }
 

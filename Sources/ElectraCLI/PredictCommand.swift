@@ -11,10 +11,13 @@ public struct PredictCommand: ParsableCommand {
 
     public static let configuration = CommandConfiguration(
         commandName: "predict",
-        abstract: "Answer questions with a model made by `electra finetune squad`.",
+        abstract: "Answer questions with a model made by `electra finetune squad`; with --task, classify with one made by `finetune glue|classify|ner`.",
         discussion: """
             One question:  electra predict --model runs/squad --question "Who wrote it?" --context "It was written by Jane Austen."
             A whole file:  electra predict --model runs/squad --data dev-v1.1.json --output runs/squad/dev
+            GLUE submission: electra predict --task glue-rte --model runs/rte --input glue_data/RTE/test.tsv --output submission
+            Your own file:   electra predict --task classify --model runs/reviews --input new.csv --text-column review --output new.jsonl
+            CoNLL tags:      electra predict --task ner --model runs/ner --input test.txt --output test-predicted.txt
             """
     )
 
@@ -33,8 +36,20 @@ public struct PredictCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
     @OptionGroup var squad: SQuADOptions
+    @Option(help: ArgumentHelp("glue-TASK (a GLUE submission file in --output, a folder), classify (JSON lines), or ner (CoNLL).",
+                               valueName: "task"))
+    var task: PredictionTask?
+    @Option(help: "With --task: the file to predict (a GLUE test.tsv, your TSV/CSV/JSON lines, or CoNLL).")
+    var input: String?
+    @OptionGroup var columns: LabeledTextOptions
 
     public func validate() throws {
+        if task != nil || input != nil {
+            guard task != nil, let input, output != nil else { throw ValidationError("--task needs --input and --output (and the other way round)") }
+            guard question == nil && context == nil && data == nil else { throw ValidationError("--task does not take --question, --context or --data") }
+            guard FileManager.default.fileExists(atPath: input) else { throw ValidationError("--input \(input) does not exist") }
+            return
+        }
         let single = question != nil || context != nil, file = data != nil || output != nil
         guard single != file else { throw ValidationError("give either --question and --context, or --data and --output") }
         if single && (question == nil || context == nil) { throw ValidationError("--question needs --context (and the other way round)") }
@@ -49,6 +64,10 @@ public struct PredictCommand: ParsableCommand {
     }
 
     private func execute() throws {
+        if let task, let input, let output {
+            return try ClassificationPrediction(task: task, model: model, input: input, output: output, columns: columns,
+                                             maxSequenceLength: squad.maxSeqLength).run()
+        }
         let qa = try QuestionAnsweringModel.loadFineTuned(model)
         try squad.check(against: qa.config, model: model)
         let tokenizer = try ModelDirectory.tokenizer(for: model, config: qa.config)

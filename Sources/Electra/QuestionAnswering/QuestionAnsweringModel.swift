@@ -185,15 +185,6 @@ public final class QuestionAnsweringModel {
     /// Layer-wise learning-rate multipliers (NVIDIA's `_get_layer_decay`): the head 1, encoder layer
     /// i `decay^(L + 1 − i)`, the embeddings and their projection `decay^(L + 2)`.
     public func layerRateScales(decay: Float) -> [String: Float] {
-        let L = config.numHiddenLayers
-        var scales: [String: Float] = [:]
-        for entry in parameters.entries {
-            var depth = L + 2
-            if entry.name.hasPrefix("electra.embeddings") { depth = 0 }
-            else if entry.name.hasPrefix("electra.encoder.layer."),
-                    let index = Int(entry.name.dropFirst("electra.encoder.layer.".count).prefix { $0.isNumber }) { depth = index + 1 }
-            scales[entry.name] = Float(pow(Double(decay), Double(L + 2 - depth)))
-        }
-        return scales
+        LayerDecay.rateScales(parameters.entries.map(\.name), layers: config.numHiddenLayers, decay: decay)
     }
 }
