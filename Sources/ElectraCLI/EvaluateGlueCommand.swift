@@ -22,7 +22,7 @@ public struct EvaluateGlueCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The GLUE task: cola, sst2, mrpc, stsb, qqp, mnli, qnli, rte, wnli.")
+    @Option(help: "The GLUE task (SST-2 and STS-B may also be written sst-2, sts-b).")
     var task: GLUETask
 
     @Option(help: "The predictions (index<TAB>prediction, with that header).")
