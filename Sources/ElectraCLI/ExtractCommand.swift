@@ -27,7 +27,8 @@ public struct ExtractWikipediaCommand: ParsableCommand {
         commandName: "wikipedia",
         abstract: "Extract the articles of a Wikipedia dump (pages-articles .xml or .xml.bz2) as plain text.",
         discussion: """
-            Streams the dump (bzip2 decompressed on the fly, multistream dumps included) in bounded \
+            Streams the dump (bzip2 decompressed on the fly; a multistream dump with its index \
+            beside it or given by --index has its streams decoded on all --threads at once) in bounded \
             memory, keeps main-namespace articles that are not redirects or disambiguation pages, and \
             cleans their markup as WikiExtractor does (templates, tables, references, files, categories \
             and lists dropped; links to their text). Writes wiki_00000.txt, ... in the paragraphs \
@@ -44,8 +45,18 @@ public struct ExtractWikipediaCommand: ParsableCommand {
     @Option(help: "Megabytes of text per output file.")
     var fileSize = 100
 
-    @Option(help: "Threads that clean markup (default: all cores).")
+    @Option(help: "Threads that clean markup and decode a multistream dump's streams (default: all cores).")
     var threads: Int?
+
+    @Option(help: "The multistream index (OFFSET:PAGEID:TITLE lines, .txt.bz2) whose offsets split the dump for parallel decoding (default: the -index.txt.bz2 beside a multistream dump, when present).")
+    var index: String?
+
+    /// The index used: `--index`, or the one Wikimedia publishes beside a multistream dump when it is there.
+    var resolvedIndex: String? {
+        if let index { return index }
+        guard let beside = MultistreamIndex.defaultPath(forDump: dump), FileManager.default.isReadableFile(atPath: beside) else { return nil }
+        return beside
+    }
 
     /// Checks the options; each mistake ends with one message that says what to pass instead.
     public func validate() throws {
@@ -54,6 +65,9 @@ public struct ExtractWikipediaCommand: ParsableCommand {
         }
         guard fileSize >= 1 else { throw ValidationError("--file-size must be at least 1 (megabytes), got \(fileSize)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let index, !FileManager.default.isReadableFile(atPath: index) {
+            throw ValidationError("cannot read the index \(index): pass the pages-articles-multistream-index.txt.bz2 published with the dump, or leave --index out")
+        }
     }
 
     /// Extracts and prints the summary.
@@ -63,8 +77,10 @@ public struct ExtractWikipediaCommand: ParsableCommand {
         let onTerminal = isatty(STDERR_FILENO) != 0
         var lastShown = 0.0
         let clock = ContinuousClock(), started = clock.now
-        Console.line("electra extract wikipedia: \(dump) into \(output), \(extractor.threads) thread\(extractor.threads == 1 ? "" : "s")")
-        let summary = try extractor.extract(dump: dump, outputDirectory: output) { progress in
+        let index = resolvedIndex
+        Console.line("electra extract wikipedia: \(dump) into \(output), \(extractor.threads) thread\(extractor.threads == 1 ? "" : "s")"
+                     + (index.map { extractor.threads > 1 && dump.hasSuffix(".bz2") ? ", streams split at the offsets of \($0)" : "" } ?? ""))
+        let summary = try extractor.extract(dump: dump, index: index, outputDirectory: output) { progress in
             let elapsed = (clock.now - started).components
             let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
             guard seconds - lastShown >= (onTerminal ? 0.5 : 10) else { return }

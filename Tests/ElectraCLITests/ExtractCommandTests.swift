@@ -24,4 +24,24 @@ import Testing
             .contains("is not a MediaWiki XML export"))
         #expect(ElectraCommand.helpMessage().contains("extract"))
     }
+
+    /// A multistream dump with its index beside it decodes in parallel by default; a bad --index is one message.
+    @Test func aMultistreamDumpWithItsIndex() throws {
+        let directory = temporaryDirectory("extract-multistream")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fixtures = Fixtures.directory.appendingPathComponent("wikipedia").path
+        for name in ["sample-pages-articles-multistream.xml.bz2", "sample-pages-articles-multistream-index.txt.bz2"] {
+            try FileManager.default.copyItem(atPath: fixtures + "/" + name, toPath: directory + "/" + name)
+        }
+        let dump = directory + "/sample-pages-articles-multistream.xml.bz2"
+        #expect(commandOutcome(["extract", "wikipedia", dump, "--output", directory + "/out", "--threads", "2"]) == "")
+        #expect(try String(contentsOfFile: directory + "/out/wiki_00000.txt", encoding: .utf8)
+                == String(contentsOfFile: fixtures + "/sample.expected.txt", encoding: .utf8))
+        #expect(commandOutcome(["extract", "wikipedia", dump, "--output", directory + "/out2", "--index", directory + "/nothing.txt.bz2"])
+            .contains("cannot read the index \(directory)/nothing.txt.bz2: pass the pages-articles-multistream-index.txt.bz2"))
+        let wrong = directory + "/wrong-index.txt"
+        try "5:1:A\n".write(toFile: wrong, atomically: true, encoding: .utf8)
+        #expect(commandOutcome(["extract", "wikipedia", dump, "--output", directory + "/out3", "--index", wrong, "--threads", "2"])
+            .contains("does not match the index \(wrong): the bzip2 stream before offset 5 does not end there"))
+    }
 }

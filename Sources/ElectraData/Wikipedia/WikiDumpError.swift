@@ -13,6 +13,10 @@ public enum WikiDumpError: Error, CustomStringConvertible, Equatable, Sendable {
     case pageTooLarge(path: String, page: Int, limit: Int)
     /// The output directory cannot be created or written.
     case outputNotWritable(path: String, reason: String)
+    /// A multistream index line that is not `OFFSET:PAGEID:TITLE` in increasing offsets (`line` 0: the whole file).
+    case badIndex(path: String, line: Int, reason: String)
+    /// The index does not describe the dump: an offset past its end or not at a bzip2 stream's start.
+    case indexMismatch(dump: String, index: String, detail: String)
 
     /// The message for the user.
     public var description: String {
@@ -28,6 +32,12 @@ public enum WikiDumpError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): page \(page) runs past \(limit >> 20) MiB without </page>: the dump is truncated or not a pages-articles export"
         case .outputNotWritable(let path, let reason):
             return "cannot write to \(path): \(reason); pass a writable directory with --output"
+        case .badIndex(let path, let line, let reason):
+            return "\(path)\(line > 0 ? ", line \(line)" : ""): \(reason): not a multistream index (lines OFFSET:PAGEID:TITLE); "
+                + "download it again beside the dump, or pass --threads 1 to decode the dump without it"
+        case .indexMismatch(let dump, let index, let detail):
+            return "\(dump) does not match the index \(index): \(detail); pass the index published with this dump "
+                + "(--index FILE), or --threads 1 to decode the dump without it"
         }
     }
 }

@@ -35,12 +35,20 @@ public final class WikiDumpReader {
     private var ended = false
     private var checkedStart = false
 
-    /// Opens `path`; `.bz2` files are decompressed on the fly.
-    /// - Throws: `WikiDumpError.unreadable`.
-    public init(path: String, maxPageBytes: Int = 256 << 20) throws {
+    /// Opens `path`; `.bz2` files are decompressed on the fly: stream after stream, or, given the
+    /// `index` of a multistream dump and `threads` above 1, several streams at once on `threads` threads
+    /// (`ParallelBZip2Source`; the bytes read are the same).
+    /// - Throws: `WikiDumpError.unreadable`; with an index, `.badIndex` or `.indexMismatch`.
+    public init(path: String, maxPageBytes: Int = 256 << 20, index: String? = nil, threads: Int = 1) throws {
         self.path = path
         self.maxPageBytes = maxPageBytes
-        source = path.hasSuffix(".bz2") ? try BZip2ByteSource(path: path) : try FileByteSource(path: path)
+        if !path.hasSuffix(".bz2") {
+            source = try FileByteSource(path: path)
+        } else if let index, threads > 1 {
+            source = try ParallelBZip2Source.open(dump: path, index: index, threads: threads)
+        } else {
+            source = try BZip2ByteSource(path: path)
+        }
     }
 
     /// The next page, or `nil` after the last.

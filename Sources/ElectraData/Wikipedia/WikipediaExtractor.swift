@@ -62,9 +62,12 @@ public struct WikipediaExtractor {
     }
 
     /// Extracts `dump` into `outputDirectory`.
-    /// - Parameter progress: called after each batch with the summary so far.
+    /// - Parameters:
+    ///   - index: the multistream index of a `.bz2` dump: its streams are then decoded on `threads`
+    ///     threads at once (nil: stream after stream).
+    ///   - progress: called after each batch with the summary so far.
     /// - Throws: `WikiDumpError`.
-    public func extract(dump: String, outputDirectory: String,
+    public func extract(dump: String, index: String? = nil, outputDirectory: String,
                         progress: ((WikiExtractSummary) -> Void)? = nil) throws -> WikiExtractSummary {
         let clock = ContinuousClock()
         let started = clock.now
@@ -73,7 +76,7 @@ public struct WikipediaExtractor {
         } catch {
             throw WikiDumpError.outputNotWritable(path: outputDirectory, reason: "cannot create the directory")
         }
-        let reader = try WikiDumpReader(path: dump)
+        let reader = try WikiDumpReader(path: dump, index: index, threads: threads)
         let output = WikiOutputFiles(directory: outputDirectory, maxFileBytes: maxFileBytes)
         var summary = WikiExtractSummary()
         do {
