@@ -121,7 +121,8 @@ public struct PrepareCommand: ParsableCommand {
             throw error
         }
         progress.finish()
-        for line in Self.report(summary, output: output, threads: options.threads) { print(line) }
+        for line in Self.report(summary, output: output, threads: options.threads,
+                                manifest: options.part?.manifestName ?? "manifest.json") { print(line) }
         if format == .books {
             print("  gutenberg          \(Self.count(summary.gutenbergBooks)) of \(Self.count(summary.files)) books had their Project Gutenberg header or licence dropped")
         }
@@ -135,7 +136,7 @@ public struct PrepareCommand: ParsableCommand {
     }
 
     /// The closing summary, one line per item.
-    static func report(_ summary: PrepareSummary, output: String, threads: Int) -> [String] {
+    static func report(_ summary: PrepareSummary, output: String, threads: Int, manifest: String = "manifest.json") -> [String] {
         let shardList = summary.shards.count <= 2 ? summary.shards.joined(separator: ", ")
             : "\(summary.shards[0]) … \(summary.shards[summary.shards.count - 1])"
         return [
@@ -144,7 +145,7 @@ public struct PrepareCommand: ParsableCommand {
             "  sentences          \(count(summary.sentences))",
             "  tokens             \(count(summary.tokens)) (\(count(summary.truncatedTokens)) dropped by truncation)",
             "  examples           \(count(summary.examples)) (\(count(summary.exampleTokens)) tokens with [CLS]/[SEP])",
-            "  shards             \(summary.shards.count) in \(output): \(shardList), manifest.json",
+            "  shards             \(summary.shards.count) in \(output): \(shardList), \(manifest)",
             "  invalid UTF-8      \(count(summary.invalidUTF8Sequences)) sequence\(summary.invalidUTF8Sequences == 1 ? "" : "s") replaced by U+FFFD",
             "  throughput         " + String(format: "%.2f MB/s (%.1f MB in %.1f s, ", summary.megabytesPerSecond,
                                                 Double(summary.inputBytes) / 1e6, summary.seconds)
