@@ -66,6 +66,9 @@ public struct PrepareCommand: ParsableCommand {
     @Flag(help: "The inputs are directories holding the parts of `--part i/n` runs: merge them into --shards shards.")
     var merge = false
 
+    @Flag(help: "Write the sentences as split (one per line, a blank line after each document) to OUTPUT/sentences.txt instead of shards.")
+    var sentences = false
+
     /// Checks the options; each mistake ends with one message that says what to pass instead.
     public func validate() throws {
         guard !inputs.isEmpty || !fromTFRecord.isEmpty else {
@@ -90,6 +93,9 @@ public struct PrepareCommand: ParsableCommand {
         if merge && (part != nil || !fromTFRecord.isEmpty) {
             throw ValidationError("--merge takes the part directories as inputs: run it without --part and --from-tfrecord")
         }
+        if sentences && (merge || part != nil || !fromTFRecord.isEmpty) {
+            throw ValidationError("--sentences writes the split text of text inputs: run it without --merge, --part and --from-tfrecord")
+        }
         if part != nil && !fromTFRecord.isEmpty {
             throw ValidationError("--part splits text inputs: drop it with --from-tfrecord")
         }
@@ -102,6 +108,7 @@ public struct PrepareCommand: ParsableCommand {
     public func run() throws {
         if !fromTFRecord.isEmpty { return try importTFRecords() }
         if merge { return try mergeParts() }
+        if sentences { return try writeSentences() }
         let files = try CorpusInputs.files(inputs)
         let vocabularyPath = vocab ?? Vocabulary.bundledPath(cased: cased)
         let maxSeqLength = maxSeqLength ?? 128
@@ -133,6 +140,20 @@ public struct PrepareCommand: ParsableCommand {
         print("electra prepare --merge: \(inputs.count) director\(inputs.count == 1 ? "y" : "ies"), \(shards) shard\(shards == 1 ? "" : "s")")
         let summary = try PartMerger.merge(directories: inputs, outputDirectory: output, shardCount: shards)
         for line in Self.report(summary, output: output, threads: 1).dropLast() { print(line) }
+    }
+
+    /// `--sentences`: the split text instead of shards.
+    private func writeSentences() throws {
+        let files = try CorpusInputs.files(inputs)
+        do {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            throw CorpusError.outputNotWritable(path: output, reason: "cannot create the directory")
+        }
+        let path = (output.hasSuffix("/") ? output : output + "/") + "sentences.txt"
+        let statistics = try SentenceExport.write(files: files, format: format, to: path)
+        print("electra prepare --sentences: \(Self.count(statistics.documents)) documents, "
+              + "\(Self.count(statistics.sentences)) sentences in \(path)")
     }
 
     /// The closing summary, one line per item.
