@@ -1,5 +1,5 @@
-// `electra prepare --part i/n` and `--merge` through the command line: validation messages, and two
-// parts merged into the shards of one run.
+// `electra prepare --part i/n`, `--merge` and `--sentences` through the command line: validation
+// messages, two parts merged into the shards of one run, and the split text written out.
 
 import ArgumentParser
 import _TestSupport
@@ -35,5 +35,17 @@ import Testing
             #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/merged" + name))
                 == Data(contentsOf: URL(fileURLWithPath: root + "/single" + name)), "\(name)")
         }
+    }
+
+    @Test func sentencesAreWrittenOnePerLine() throws {
+        let root = temporaryDirectory("sentences")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let input = root + "/in.txt"
+        try Data("\"Oh! my dear Mr. Bennet,\" said she.\nIt was so. Then\n\n\n\nA second document.\n".utf8)
+            .write(to: URL(fileURLWithPath: input))
+        #expect(commandOutcome(["prepare", input, "--format", "paragraphs", "--sentences", "--output", root + "/out"]) == "")
+        let text = try String(contentsOfFile: root + "/out/sentences.txt", encoding: .utf8)
+        #expect(text == "\"Oh!\nmy dear Mr. Bennet,\" said she.\nIt was so.\nThen\n\nA second document.\n\n", "\(text)")
+        #expect(commandOutcome(["prepare", input, "--sentences", "--part", "0/2", "--output", root + "/x"]).contains("--sentences writes"))
     }
 }
