@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import ElectraData
+import ElectraDistributed
 import ElectraTensor
 import ElectraTokenizer
 import Foundation
@@ -109,26 +110,33 @@ public struct PrepareCommand: ParsableCommand {
         if !fromTFRecord.isEmpty { return try importTFRecords() }
         if merge { return try mergeParts() }
         if sentences { return try writeSentences() }
+        if Launch.current.isDistributed { return try prepareAsRanks(Launch.current) }
+        try prepareText(part: part.flatMap(PreparePart.init(parsing:)), into: output, reports: true)
+    }
+
+    /// Prepares the text inputs (or `part` of them) into `directory`; prints the summary when `reports`.
+    func prepareText(part: PreparePart?, into directory: String, reports: Bool) throws {
         let files = try CorpusInputs.files(inputs)
         let vocabularyPath = vocab ?? Vocabulary.bundledPath(cased: cased)
         let maxSeqLength = maxSeqLength ?? 128
         let options = PrepareOptions(maxSequenceLength: maxSeqLength, shardCount: shards, format: format, seed: seed,
-                                     threads: threads ?? Parallel.threadCount, part: part.flatMap(PreparePart.init(parsing:)))
+                                     threads: threads ?? Parallel.threadCount, part: part)
         let preparer = try CorpusPreparer(vocabulary: try Vocabulary(contentsOf: vocabularyPath), lowercase: !cased,
                                           vocabularyPath: vocabularyPath, options: options)
+        guard reports else { _ = try preparer.prepare(files: files, outputDirectory: directory); return }
         let progress = PrepareProgressDisplay(onTerminal: isatty(STDERR_FILENO) != 0)
         print("electra prepare: \(files.count) file\(files.count == 1 ? "" : "s"), \(format.rawValue) format, "
               + "sequences of \(maxSeqLength), \(shards) shard\(shards == 1 ? "" : "s"), seed \(seed), "
               + "\(options.threads) thread\(options.threads == 1 ? "" : "s")" + (options.part.map { ", part \($0)" } ?? ""))
         let summary: PrepareSummary
         do {
-            summary = try preparer.prepare(files: files, outputDirectory: output, progress: progress.show)
+            summary = try preparer.prepare(files: files, outputDirectory: directory, progress: progress.show)
         } catch {
             progress.finish()
             throw error
         }
         progress.finish()
-        for line in Self.report(summary, output: output, threads: options.threads,
+        for line in Self.report(summary, output: directory, threads: options.threads,
                                 manifest: options.part?.manifestName ?? "manifest.json") { print(line) }
         if format == .books {
             print("  gutenberg          \(Self.count(summary.gutenbergBooks)) of \(Self.count(summary.files)) books had their Project Gutenberg header or licence dropped")
@@ -136,7 +144,7 @@ public struct PrepareCommand: ParsableCommand {
     }
 
     /// `--merge`: the parts in the input directories into shards.
-    private func mergeParts() throws {
+    func mergeParts() throws {
         print("electra prepare --merge: \(inputs.count) director\(inputs.count == 1 ? "y" : "ies"), \(shards) shard\(shards == 1 ? "" : "s")")
         let summary = try PartMerger.merge(directories: inputs, outputDirectory: output, shardCount: shards)
         for line in Self.report(summary, output: output, threads: 1).dropLast() { print(line) }
