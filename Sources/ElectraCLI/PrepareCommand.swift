@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import ElectraData
+import ElectraDistributed
 import ElectraTensor
 import ElectraTokenizer
 import Foundation
@@ -23,7 +24,9 @@ public struct PrepareCommand: ParsableCommand {
             targets 5% of the time, one segment 10% of the time). Examples are dealt round-robin into \
             --shards files named shard-00000-of-0000N.bin; manifest.json records how they were made. \
             The output is the same for a given seed whatever the thread count. With --from-tfrecord, \
-            imports the examples of Google's or NVIDIA's TFRecord files instead (docs/corpora.md).
+            imports the examples of Google's or NVIDIA's TFRecord files instead (docs/corpora.md). \
+            With --part i/n, prepares only every n-th document (from the i-th) into part files; \
+            `electra prepare --merge DIR... -o OUT --shards N` then writes the shards one process would.
             """
     )
 
@@ -58,6 +61,15 @@ public struct PrepareCommand: ParsableCommand {
     @Option(help: "Tokenizer threads (default: all cores).")
     var threads: Int?
 
+    @Option(help: "Prepare only part i of n (0-based): the documents d with d % n == i, into part-*.bin/.documents/.json files for --merge.")
+    var part: String?
+
+    @Flag(help: "The inputs are directories holding the parts of `--part i/n` runs: merge them into --shards shards.")
+    var merge = false
+
+    @Flag(help: "Write the sentences as split (one per line, a blank line after each document) to OUTPUT/sentences.txt instead of shards.")
+    var sentences = false
+
     /// Checks the options; each mistake ends with one message that says what to pass instead.
     public func validate() throws {
         guard !inputs.isEmpty || !fromTFRecord.isEmpty else {
@@ -76,6 +88,18 @@ public struct PrepareCommand: ParsableCommand {
             throw ValidationError("--shards must be in 1...99999, got \(shards)")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let part, PreparePart(parsing: part) == nil {
+            throw ValidationError("--part takes i/n with 0 <= i < n (for example 0/4 ... 3/4), got \(part)")
+        }
+        if merge && (part != nil || !fromTFRecord.isEmpty) {
+            throw ValidationError("--merge takes the part directories as inputs: run it without --part and --from-tfrecord")
+        }
+        if sentences && (merge || part != nil || !fromTFRecord.isEmpty) {
+            throw ValidationError("--sentences writes the split text of text inputs: run it without --merge, --part and --from-tfrecord")
+        }
+        if part != nil && !fromTFRecord.isEmpty {
+            throw ValidationError("--part splits text inputs: drop it with --from-tfrecord")
+        }
         if let vocab, !FileManager.default.isReadableFile(atPath: vocab) {
             throw ValidationError("cannot read the vocabulary \(vocab): pass a vocab.txt with --vocab, or omit it for the bundled one")
         }
@@ -84,33 +108,64 @@ public struct PrepareCommand: ParsableCommand {
     /// Prepares the corpus and prints the summary.
     public func run() throws {
         if !fromTFRecord.isEmpty { return try importTFRecords() }
+        if merge { return try mergeParts() }
+        if sentences { return try writeSentences() }
+        if Launch.current.isDistributed { return try prepareAsRanks(Launch.current) }
+        try prepareText(part: part.flatMap(PreparePart.init(parsing:)), into: output, reports: true)
+    }
+
+    /// Prepares the text inputs (or `part` of them) into `directory`; prints the summary when `reports`.
+    func prepareText(part: PreparePart?, into directory: String, reports: Bool) throws {
         let files = try CorpusInputs.files(inputs)
         let vocabularyPath = vocab ?? Vocabulary.bundledPath(cased: cased)
         let maxSeqLength = maxSeqLength ?? 128
         let options = PrepareOptions(maxSequenceLength: maxSeqLength, shardCount: shards, format: format, seed: seed,
-                                     threads: threads ?? Parallel.threadCount)
+                                     threads: threads ?? Parallel.threadCount, part: part)
         let preparer = try CorpusPreparer(vocabulary: try Vocabulary(contentsOf: vocabularyPath), lowercase: !cased,
                                           vocabularyPath: vocabularyPath, options: options)
+        guard reports else { _ = try preparer.prepare(files: files, outputDirectory: directory); return }
         let progress = PrepareProgressDisplay(onTerminal: isatty(STDERR_FILENO) != 0)
         print("electra prepare: \(files.count) file\(files.count == 1 ? "" : "s"), \(format.rawValue) format, "
               + "sequences of \(maxSeqLength), \(shards) shard\(shards == 1 ? "" : "s"), seed \(seed), "
-              + "\(options.threads) thread\(options.threads == 1 ? "" : "s")")
+              + "\(options.threads) thread\(options.threads == 1 ? "" : "s")" + (options.part.map { ", part \($0)" } ?? ""))
         let summary: PrepareSummary
         do {
-            summary = try preparer.prepare(files: files, outputDirectory: output, progress: progress.show)
+            summary = try preparer.prepare(files: files, outputDirectory: directory, progress: progress.show)
         } catch {
             progress.finish()
             throw error
         }
         progress.finish()
-        for line in Self.report(summary, output: output, threads: options.threads) { print(line) }
+        for line in Self.report(summary, output: directory, threads: options.threads,
+                                manifest: options.part?.manifestName ?? "manifest.json") { print(line) }
         if format == .books {
             print("  gutenberg          \(Self.count(summary.gutenbergBooks)) of \(Self.count(summary.files)) books had their Project Gutenberg header or licence dropped")
         }
     }
 
+    /// `--merge`: the parts in the input directories into shards.
+    func mergeParts() throws {
+        print("electra prepare --merge: \(inputs.count) director\(inputs.count == 1 ? "y" : "ies"), \(shards) shard\(shards == 1 ? "" : "s")")
+        let summary = try PartMerger.merge(directories: inputs, outputDirectory: output, shardCount: shards)
+        for line in Self.report(summary, output: output, threads: 1).dropLast() { print(line) }
+    }
+
+    /// `--sentences`: the split text instead of shards.
+    private func writeSentences() throws {
+        let files = try CorpusInputs.files(inputs)
+        do {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            throw CorpusError.outputNotWritable(path: output, reason: "cannot create the directory")
+        }
+        let path = (output.hasSuffix("/") ? output : output + "/") + "sentences.txt"
+        let statistics = try SentenceExport.write(files: files, format: format, to: path)
+        print("electra prepare --sentences: \(Self.count(statistics.documents)) documents, "
+              + "\(Self.count(statistics.sentences)) sentences in \(path)")
+    }
+
     /// The closing summary, one line per item.
-    static func report(_ summary: PrepareSummary, output: String, threads: Int) -> [String] {
+    static func report(_ summary: PrepareSummary, output: String, threads: Int, manifest: String = "manifest.json") -> [String] {
         let shardList = summary.shards.count <= 2 ? summary.shards.joined(separator: ", ")
             : "\(summary.shards[0]) … \(summary.shards[summary.shards.count - 1])"
         return [
@@ -119,7 +174,7 @@ public struct PrepareCommand: ParsableCommand {
             "  sentences          \(count(summary.sentences))",
             "  tokens             \(count(summary.tokens)) (\(count(summary.truncatedTokens)) dropped by truncation)",
             "  examples           \(count(summary.examples)) (\(count(summary.exampleTokens)) tokens with [CLS]/[SEP])",
-            "  shards             \(summary.shards.count) in \(output): \(shardList), manifest.json",
+            "  shards             \(summary.shards.count) in \(output): \(shardList), \(manifest)",
             "  invalid UTF-8      \(count(summary.invalidUTF8Sequences)) sequence\(summary.invalidUTF8Sequences == 1 ? "" : "s") replaced by U+FFFD",
             "  throughput         " + String(format: "%.2f MB/s (%.1f MB in %.1f s, ", summary.megabytesPerSecond,
                                                 Double(summary.inputBytes) / 1e6, summary.seconds)

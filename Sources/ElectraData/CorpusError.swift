@@ -17,6 +17,8 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
     case sentenceTooLong(path: String, line: Int, limit: Int)
     /// The output directory cannot be created or written.
     case outputNotWritable(path: String, reason: String)
+    /// The part files given to `electra prepare --merge` are missing, damaged or from different runs.
+    case unmergeableParts(path: String, detail: String)
 
     /// The message for the user: what went wrong, where, and what to do.
     public var description: String {
@@ -38,6 +40,9 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
                 + "check that --format paragraphs is right for this text, or split it into lines"
         case .outputNotWritable(let path, let reason):
             return "cannot write to \(path): \(reason); pass a writable directory with --output"
+        case .unmergeableParts(let path, let detail):
+            return "cannot merge \(path): \(detail); pass the directories holding every part of one "
+                + "`electra prepare --part i/n` run (same inputs and options, parts 0 to n-1, each finished)"
         }
     }
 

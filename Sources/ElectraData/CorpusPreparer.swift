@@ -24,8 +24,10 @@ public struct PrepareProgress: Sendable {
 ///
 /// The corpus is read in batches of about `options.batchBytes` of text; while one batch is tokenized on
 /// `options.threads` threads, the next is read and the previous one's sentences go, in corpus order,
-/// through one `ExampleBuilder` seeded with `RandomGenerator(seed: options.seed).split("examples")`.
-/// Example *k* goes to shard `k % shardCount`. The shards are therefore the same for any thread count.
+/// through one `ExampleBuilder`, which starts document *d* (from 0) with the generator
+/// `RandomGenerator(seed: options.seed).split("documents").split(d)`. Example *k* goes to shard
+/// `k % shardCount`. The shards are therefore the same for any thread count, and, since documents
+/// are independent, the same when `options.part` splits the work and `PartMerger` joins it.
 /// Memory is bounded whatever the corpus size: two batches of text and ids, the builder's pending
 /// sentences, and a write buffer per shard (32 MiB in all at most).
 public struct CorpusPreparer {
@@ -68,13 +70,17 @@ public struct CorpusPreparer {
         let started = clock.now
         let totalBytes = CorpusInputs.totalBytes(files)
         let vocabulary = tokenizer.vocabulary
-        let shards = try ShardSetWriter(directory: outputDirectory, count: options.shardCount,
+        let part = options.part
+        let shards = try ShardSetWriter(directory: outputDirectory, count: part == nil ? options.shardCount : 1,
                                         vocabularyFingerprint: vocabulary.fingerprint, vocabularySize: vocabulary.count,
-                                        maxSequenceLength: options.maxSequenceLength)
+                                        maxSequenceLength: options.maxSequenceLength, names: part.map { [$0.examplesName] })
         var summary = PrepareSummary()
+        let documentGenerators = RandomGenerator(seed: options.seed).split("documents")
         var builder = ExampleBuilder(maxSequenceLength: options.maxSequenceLength, classifierId: vocabulary.classifierId,
-                                     separatorId: vocabulary.separatorId,
-                                     generator: RandomGenerator(seed: options.seed).split("examples"))
+                                     separatorId: vocabulary.separatorId, generator: documentGenerators.split(0))
+        var document = 0                   // the number of the document being read
+        var documentExamples: [UInt32] = []  // with a part: each of its documents' examples
+        var examplesBefore = 0
         let reader = CorpusReader(files: files, format: options.format)
 
         func emit(_ example: PretrainingExample?) throws {
@@ -90,13 +96,20 @@ public struct CorpusPreparer {
                     try emit(builder.addSentence(job.ids[index]))
                 case .documentEnd:
                     try emit(builder.endDocument())
+                    if let part, part.owns(document: document) {
+                        documentExamples.append(UInt32(shards.examples - examplesBefore))
+                        examplesBefore = shards.examples
+                    }
+                    document += 1
+                    builder.startDocument(generator: documentGenerators.split(UInt64(document)))
                 }
             }
         }
 
+        var readDocument = 0   // the number of the document `readBatch` is in
         var pending: TokenizationJob? = nil
         while true {
-            let events = try readBatch(reader)
+            let events = try readBatch(reader, part: part, document: &readDocument)
             pending?.wait()
             let next = events.isEmpty ? nil : TokenizationJob(events: events, tokenizers: threadTokenizers)
             if let pending {
@@ -114,9 +127,15 @@ public struct CorpusPreparer {
         try emit(builder.endDocument())   // nothing is pending: every file ended its document
 
         let statistics = reader.statistics
-        guard shards.examples > 0 else {
+        guard shards.examples > 0 || (part != nil && statistics.sentences > 0) else {
             shards.discard()
             throw CorpusError.noText(paths: files)
+        }
+        if let part {
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(4 * documentExamples.count)
+            for count in documentExamples { withUnsafeBytes(of: count.littleEndian) { bytes.append(contentsOf: $0) } }
+            try writeAtomically(Data(bytes), to: ShardSetWriter.slashed(outputDirectory) + part.documentsName)
         }
         try shards.finish()
         summary.shards = shards.names
@@ -136,22 +155,32 @@ public struct CorpusPreparer {
                                        options: options, inputs: files, summary: summary)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try writeAtomically(try encoder.encode(manifest) + [0x0A], to: ShardSetWriter.slashed(outputDirectory) + "manifest.json")
+        try writeAtomically(try encoder.encode(manifest) + [0x0A],
+                            to: ShardSetWriter.slashed(outputDirectory) + (part?.manifestName ?? "manifest.json"))
         return summary
     }
 
     /// The next events, up to about `batchBytes` of sentence text; empty at the end of the corpus.
-    private func readBatch(_ reader: CorpusReader) throws -> [CorpusEvent] {
+    /// With a part, the sentences of other parts' documents are left out (their document ends stay,
+    /// to keep the count); `document` is the number of the document being read.
+    private func readBatch(_ reader: CorpusReader, part: PreparePart?, document: inout Int) throws -> [CorpusEvent] {
         var events: [CorpusEvent] = []
         var bytes = 0
         while bytes < options.batchBytes, let event = try reader.next() {
-            if case .sentence(let text) = event { bytes += text.utf8.count + 1 } else { bytes += 1 }
+            switch event {
+            case .sentence(let text):
+                if let part, !part.owns(document: document) { continue }
+                bytes += text.utf8.count + 1
+            case .documentEnd:
+                document += 1
+                bytes += 1
+            }
             events.append(event)
         }
         return events
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
+    static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }

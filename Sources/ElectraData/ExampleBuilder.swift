@@ -103,6 +103,16 @@ public struct ExampleBuilder: Sendable {
         targetLength = maxSequenceLength
     }
 
+    /// Starts a document: from here the builder draws from `generator` and targets the full length,
+    /// so a document's examples depend only on its sentences and its generator. (The reference carries
+    /// its global `random` state and target length across documents; keying them per document is what
+    /// lets `electra prepare --part` runs prepare disjoint documents independently.)
+    public mutating func startDocument(generator: RandomGenerator) {
+        precondition(currentLength == 0, "startDocument with sentences pending: end the document first")
+        self.generator = generator
+        targetLength = maxSequenceLength
+    }
+
     /// Adds one tokenized sentence; returns an example when the accumulated sentences reach the target.
     public mutating func addSentence<C: Collection>(_ ids: C) -> PretrainingExample? where C.Element == Int32 {
         guard !ids.isEmpty else { return nil }

@@ -15,16 +15,20 @@ public struct PrepareOptions: Codable, Equatable, Sendable {
     public var threads: Int
     /// Text, in bytes, read and tokenized per batch.
     public var batchBytes: Int
+    /// When set, only this share of the documents is prepared, into part files for
+    /// `PartMerger` instead of shards.
+    public var part: PreparePart?
 
     /// Options with `electra prepare`'s defaults, except `threads` (1 here; all cores there).
     public init(maxSequenceLength: Int = 128, shardCount: Int = 1, format: CorpusFormat = .sentences,
-                seed: UInt64 = 12345, threads: Int = 1, batchBytes: Int = 1 << 20) {
+                seed: UInt64 = 12345, threads: Int = 1, batchBytes: Int = 1 << 20, part: PreparePart? = nil) {
         self.maxSequenceLength = maxSequenceLength
         self.shardCount = shardCount
         self.format = format
         self.seed = seed
         self.threads = threads
         self.batchBytes = batchBytes
+        self.part = part
     }
 
     /// The accepted sequence lengths.
@@ -89,6 +93,8 @@ public struct PrepareManifest: Codable, Equatable, Sendable {
     public var inputs: [String]
     /// What was read and written.
     public var summary: PrepareSummary
+    /// The share of the documents prepared, for the manifest of a part (`nil` for shards).
+    public var part: PreparePart?
 
     /// The manifest of a preparation with `options` of `inputs`.
     public init(vocabularyPath: String, vocabularyFingerprint: UInt64, vocabularySize: Int, lowercase: Bool,
@@ -102,5 +108,6 @@ public struct PrepareManifest: Codable, Equatable, Sendable {
         seed = options.seed
         self.inputs = inputs
         self.summary = summary
+        part = options.part
     }
 }

@@ -6,7 +6,9 @@
 /// A sentence ends after a run of terminators (`.`, `!`, `?`, `…`) and any closing quotes or
 /// brackets right after it (`" ' ” ’ ) ] } » ›`), when whitespace follows and then a sentence start:
 /// an upper-case or title-case letter, a letter of a script without case, a digit, or an opening
-/// quote or bracket (`" ' “ ‘ „ ( [ { « ‹ ¿ ¡`). A single `.` does not end a sentence after
+/// quote or bracket (`" ' “ ‘ „ ( [ { « ‹ ¿ ¡`, and `_`, Project Gutenberg's italics). A run holding `!` or `?` ends a sentence before
+/// anything (`"Oh! my dear"`, `"Who is it?" cried she`), as NLTK's punkt, which NVIDIA's data
+/// preparation splits with, always breaks after them. A single `.` does not end a sentence after
 ///
 /// - a common abbreviation (`Mr.`, `Mrs.`, `Dr.`, `St.`, `Prof.`, `vs.`, `etc.`, `e.g.`, `Gen.`,
 ///   `Capt.`, `Rev.`, month names, …; the list is `abbreviations`), compared without case;
@@ -15,7 +17,9 @@
 ///   `a.m.`);
 ///
 /// and never splits inside a number (`3.14`: no whitespace follows the point). A word counts as an
-/// abbreviation only when it starts a word: `Bennet's.` ends a sentence even though `s` is one letter.
+/// abbreviation only when it starts a word: `Bennet's.` ends a sentence even though `s` is one letter
+/// (a dash, `--Mr.` or `—Mr.`, does start one). `etc.` is no abbreviation here: before a capital
+/// it ends the sentence, as in punkt.
 ///
 /// The splitter looks only at the sentence's last word and the text right after the terminator, so
 /// the completed sentences of a text prefix are the same as those of the whole text: the corpus
@@ -26,7 +30,7 @@ public struct SentenceSplitter: Sendable {
     public static let abbreviations: Set<String> = [
         "mr", "mrs", "ms", "mx", "messrs", "mme", "mlle", "dr", "st", "jr", "sr", "prof", "rev", "hon",
         "fr", "sen", "rep", "gov", "pres", "gen", "col", "lt", "capt", "cmdr", "sgt", "maj", "mt",
-        "vs", "etc", "e.g", "i.e", "cf", "viz", "al", "approx", "fig", "dept", "inc", "ltd", "co", "corp",
+        "vs", "e.g", "i.e", "cf", "viz", "al", "approx", "fig", "dept", "inc", "ltd", "co", "corp",
         "u.s", "u.k", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     ]
 
@@ -63,11 +67,12 @@ public struct SentenceSplitter: Sendable {
             var end = i + first
             while end < n, let more = text.terminatorLength(at: end) { end += more }
             let singlePeriod = end == i + 1 && text.bytes[i] == UInt8(ascii: ".")
+            let exclaims = (i..<end).contains { text.bytes[$0] == UInt8(ascii: "!") || text.bytes[$0] == UInt8(ascii: "?") }
             while end < n, let closing = text.closingLength(at: end) { end += closing }
             let next = text.skipWhitespace(from: end)
             if next > end && next < n {
                 let start = text.scalar(at: next).scalar
-                if Self.startsSentence(start) && !(singlePeriod && Self.isAbbreviation(text, period: i, next: start)) {
+                if exclaims || (Self.startsSentence(start) && !(singlePeriod && Self.isAbbreviation(text, period: i, next: start))) {
                     sentences.append(sentenceStart..<end)
                     sentenceStart = next
                 }
@@ -81,7 +86,7 @@ public struct SentenceSplitter: Sendable {
 
     static func isOpening(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
-        case "\"", "'", "\u{201C}", "\u{2018}", "\u{201E}", "(", "[", "{", "\u{00AB}", "\u{2039}", "\u{00BF}", "\u{00A1}":
+        case "\"", "'", "\u{201C}", "\u{2018}", "\u{201E}", "(", "[", "{", "\u{00AB}", "\u{2039}", "\u{00BF}", "\u{00A1}", "_":
             return true
         default: return false
         }
@@ -126,8 +131,9 @@ public struct SentenceSplitter: Sendable {
         guard start < period else { return false }
         if start > 0 {
             // Inside a longer word ("Bennet's", "well-known", "A4"): not an abbreviation.
-            let before = text.scalar(before: start).scalar
-            if before == "'" || before == "\u{2019}" || before == "-" || isDigit(before) { return false }
+            let (before, beforeStart) = text.scalar(before: start)
+            let dash = before == "-" && beforeStart > 0 && text.bytes[beforeStart - 1] == UInt8(ascii: "-")   // "--Mr."
+            if before == "'" || before == "\u{2019}" || (before == "-" && !dash) || isDigit(before) { return false }
         }
         let word = String(decoding: UnsafeBufferPointer(rebasing: text.bytes[start..<period]), as: UTF8.self).lowercased()
         if word.unicodeScalars.count == 1 { return text.bytes[start] != UInt8(ascii: "I") }   // an initial, not "I."

@@ -17,18 +17,22 @@ final class ShardSetWriter {
     private(set) var tokens = 0
     private let directory: String
     private let writers: [ShardWriter]
+    private let removesOtherSets: Bool
 
-    /// Creates `directory` when needed and starts `count` shards in it.
+    /// Creates `directory` when needed and starts `count` shards in it (or, given `names`, files of
+    /// those names, and `finish()` then leaves other files alone).
     /// - Throws: `CorpusError.outputNotWritable` or `ShardError.writeFailed`.
     init(directory: String, count: Int, vocabularyFingerprint: UInt64, vocabularySize: Int,
-         maxSequenceLength: Int) throws {
+         maxSequenceLength: Int, names: [String]? = nil) throws {
+        precondition(names == nil || names!.count == count, "ShardSetWriter: \(count) shards need \(count) names")
         try Self.makeWritableDirectory(directory)
         self.directory = directory
-        names = (0..<count).map { ShardNaming.name(index: $0, count: count) }
+        removesOtherSets = names == nil
+        self.names = names ?? (0..<count).map { ShardNaming.name(index: $0, count: count) }
         // 256 KiB of write buffer per shard, less when there are many (32 MiB in all at most).
         let bufferSize = max(1 << 14, min(1 << 18, (32 << 20) / count))
         let base = Self.slashed(directory)
-        writers = try names.map {
+        writers = try self.names.map {
             try ShardWriter(path: base + $0, vocabularyFingerprint: vocabularyFingerprint, vocabularySize: vocabularySize,
                             maxSequenceLength: maxSequenceLength, bufferSize: bufferSize)
         }
@@ -47,6 +51,7 @@ final class ShardSetWriter {
     /// Writes every shard into place, then removes shards of other set sizes.
     func finish() throws {
         for writer in writers { try writer.finish() }
+        guard removesOtherSets else { return }
         let base = Self.slashed(directory)
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
             if let parsed = ShardNaming.parse(name), parsed.count != writers.count {

@@ -42,9 +42,12 @@ final class TokenizationJob: @unchecked Sendable {   // `ids` is written by disj
             let output = SendableBuffer(buffer)
             let work: @Sendable (Int) -> Void = { thread in
                 let tokenizer = tokenizers[thread]
+                var scratch = IdScratch()
                 while let chunk = next.claim(below: chunks) {
                     for i in (chunk * Self.chunk)..<min(events.count, (chunk + 1) * Self.chunk) {
-                        if case .sentence(let text) = events[i] { output.buffer[i] = tokenizer.encode(text).ids }
+                        if case .sentence(let text) = events[i] {
+                            tokenizer.appendIds(of: text, to: &output.buffer[i], scratch: &scratch)
+                        }
                     }
                 }
             }

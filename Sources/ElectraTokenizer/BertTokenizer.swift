@@ -122,32 +122,18 @@ public struct BertTokenizer: Sendable {
             return
         }
         let mark = encoding.ids.count
-        let failed: Bool = word.scalars.withUnsafeBufferPointer { buffer in
-            var start = 0
-            while start < n {
-                let table = start == 0 ? vocabulary.wordStarts : vocabulary.continuations
-                var end = min(n, start + table.longest)
-                var found: Int32? = nil
-                while end > start {
-                    if let id = table.lookup(buffer, start..<end) {
-                        found = id
-                        break
-                    }
-                    end -= 1
-                }
-                guard let id = found else { return true }
+        let found = word.scalars.withUnsafeBufferPointer { buffer in
+            vocabulary.wordPieces(of: buffer) { id, pieceRange in
                 encoding.ids.append(id)
                 var low = Int32.max, high = Int32.min
-                for k in start..<end {
+                for k in pieceRange {
                     low = min(low, word.starts[k])
                     high = max(high, word.ends[k])
                 }
                 encoding.offsets.append(Int(low)..<Int(high))
-                start = end
             }
-            return false
         }
-        if failed {
+        if !found {
             encoding.ids.removeSubrange(mark...)
             encoding.offsets.removeSubrange(mark...)
             encoding.ids.append(vocabulary.unknownId)

@@ -113,6 +113,31 @@ public struct Vocabulary: Sendable {
     /// The token of `id`.
     public func token(_ id: Int32) -> String { tokens[Int(id)] }
 
+    /// Greedy longest-match-first WordPiece of one word's code points: calls `piece` with each piece's
+    /// id and code-point range, in order; returns `false` (after some calls, possibly) when a
+    /// remainder of the word matches no piece, in which case the whole word is `[UNK]`.
+    @inline(__always)
+    func wordPieces(of word: UnsafeBufferPointer<UInt32>, _ piece: (Int32, Range<Int>) -> Void) -> Bool {
+        let n = word.count
+        var start = 0
+        while start < n {
+            let table = start == 0 ? wordStarts : continuations
+            var end = min(n, start + table.longest)
+            var found: Int32? = nil
+            while end > start {
+                if let id = table.lookup(word, start..<end) {
+                    found = id
+                    break
+                }
+                end -= 1
+            }
+            guard let id = found else { return false }
+            piece(id, start..<end)
+            start = end
+        }
+        return true
+    }
+
     /// Whether `id` is one of the five special tokens.
     public func isSpecial(_ id: Int32) -> Bool {
         id == padId || id == unknownId || id == classifierId || id == separatorId || id == maskId
