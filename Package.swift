@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "ElectraTensor", targets: ["ElectraTensor"]),
         .library(name: "ElectraTokenizer", targets: ["ElectraTokenizer"]),
         .library(name: "ElectraData", targets: ["ElectraData"]),
+        .library(name: "ElectraDownload", targets: ["ElectraDownload"]),
         .library(name: "ElectraOptim", targets: ["ElectraOptim"]),
         .library(name: "Electra", targets: ["Electra"]),
     ],
@@ -63,6 +64,7 @@ let package = Package(
                 "ElectraTensor",
                 "ElectraTokenizer",
                 "ElectraData",
+                "ElectraDownload",
                 "Electra",
                 "ElectraDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -87,6 +89,12 @@ let package = Package(
         .target(
             name: "ElectraData",
             dependencies: ["ElectraTokenizer", "ElectraTensor", "CBZip2"]
+        ),
+        // Resumable, checksum-verified downloads (Foundation's URLSession: on Linux FoundationNetworking,
+        // which loads libcurl), kept apart so that the other libraries and the fuzz targets do without it.
+        .target(
+            name: "ElectraDownload",
+            dependencies: ["ElectraTensor"]
         ),
         .executableTarget(
             name: "electra",
@@ -119,6 +127,10 @@ let package = Package(
         .testTarget(
             name: "ElectraDataTests",
             dependencies: ["ElectraData", "ElectraTokenizer", "ElectraTensor", "CBZip2", "_TestSupport"]
+        ),
+        .testTarget(
+            name: "ElectraDownloadTests",
+            dependencies: ["ElectraDownload", "_TestSupport"]
         ),
         .testTarget(
             name: "ElectraCLITests",

@@ -3,7 +3,7 @@
 // `FileDownloader` do the work); then `electra extract wikipedia` reads it.
 
 import ArgumentParser
-import ElectraData
+import ElectraDownload
 import Foundation
 
 /// `electra download`: corpora from the internet.

@@ -1,5 +1,6 @@
 // CorpusReader: line ends, byte-order marks, invalid UTF-8, documents in both formats, block edges.
 
+import _TestSupport
 @testable import ElectraData
 import Foundation
 import Testing

@@ -2,6 +2,7 @@
 // each now refused with an error naming the file; and every input kept in Tests/Fixtures/fuzz/shard
 // and Tests/Fixtures/fuzz/squad read without a crash.
 
+import _TestSupport
 import ElectraData
 import Foundation
 import Testing

@@ -1,6 +1,7 @@
 // PretrainingDataset: shard discovery, rank partitioning, per-epoch shuffles that visit each example
 // once, padded batches, and exact resumption.
 
+import _TestSupport
 @testable import ElectraData
 import ElectraTensor
 import Foundation

@@ -1,6 +1,7 @@
 // Shards: the checksum's known answers, round trips at both token widths, the exact byte layout,
 // and the refusal of truncated, corrupt, foreign, mismatched and future-version files.
 
+import _TestSupport
 @testable import ElectraData
 import ElectraTensor
 import Foundation

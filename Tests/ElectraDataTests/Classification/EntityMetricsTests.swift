@@ -3,6 +3,7 @@
 // random and edge-case tag sequences (Tests/Fixtures/ner/metrics.json); the CoNLL reader on a
 // CoNLL-2003-style file with -DOCSTART-, and the writer's round trip.
 
+import _TestSupport
 @testable import ElectraData
 import Foundation
 import Testing

@@ -1,6 +1,7 @@
 // GLUESubmissionTests: the leaderboard's file names and label forms, the written file, reading it
 // back, and scoring a prediction file against a dev file (matching by index, missing and extra rows).
 
+import _TestSupport
 @testable import ElectraData
 import Foundation
 import Testing

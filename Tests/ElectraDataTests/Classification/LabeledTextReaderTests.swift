@@ -2,6 +2,7 @@
 // label kinds (classes sorted, regression inferred or forced), dev labels read in the training
 // vocabulary, and the errors and skipped rows bad files give.
 
+import _TestSupport
 @testable import ElectraData
 import Foundation
 import Testing

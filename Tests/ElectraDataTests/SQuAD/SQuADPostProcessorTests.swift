@@ -3,6 +3,7 @@
 // order, length), n-best softmax, merging windows, the SQuAD 2.0 null score and threshold, and the
 // prediction files.
 
+import _TestSupport
 @testable import ElectraData
 import Foundation
 import Testing

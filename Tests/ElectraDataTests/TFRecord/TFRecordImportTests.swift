@@ -2,6 +2,7 @@
 // undone), any feature order and packing, and every vocabulary mismatch and malformed record refused
 // with nothing left under a shard's name.
 
+import _TestSupport
 @testable import ElectraData
 import ElectraTokenizer
 import Foundation

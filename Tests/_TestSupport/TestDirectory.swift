@@ -3,11 +3,11 @@
 import Foundation
 
 /// A new empty directory under the system's temporary directory, deleted when released.
-final class TestDirectory {
-    let path: String
+public final class TestDirectory {
+    public let path: String
 
-    init(_ label: String = #function) {
-        let name = "electra-data-\(label.filter { $0.isLetter || $0.isNumber })-\(UUID().uuidString.prefix(8))"
+    public init(_ label: String = #function) {
+        let name = "electra-\(label.filter { $0.isLetter || $0.isNumber })-\(UUID().uuidString.prefix(8))"
         path = (NSTemporaryDirectory() as NSString).appendingPathComponent(name)
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
@@ -17,11 +17,11 @@ final class TestDirectory {
     }
 
     /// `path/name`.
-    func file(_ name: String) -> String { path + "/" + name }
+    public func file(_ name: String) -> String { path + "/" + name }
 
     /// Writes `bytes` to `name` and returns its path.
     @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) -> String {
+    public func write(_ name: String, _ bytes: [UInt8]) -> String {
         let target = file(name)
         _ = FileManager.default.createFile(atPath: target, contents: Data(bytes))
         return target
@@ -29,15 +29,15 @@ final class TestDirectory {
 
     /// Writes `text` as UTF-8 to `name` and returns its path.
     @discardableResult
-    func write(_ name: String, _ text: String) -> String {
+    public func write(_ name: String, _ text: String) -> String {
         write(name, Array(text.utf8))
     }
 
     /// The names in the directory, sorted.
-    func names() -> [String] { Self.names(in: path) }
+    public func names() -> [String] { Self.names(in: path) }
 
     /// The names in `directory`, sorted (none when it does not exist).
-    static func names(in directory: String) -> [String] {
+    public static func names(in directory: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
     }
 }

@@ -3,7 +3,7 @@
 // fed whole and in uneven pieces.
 
 import _TestSupport
-@testable import ElectraData
+@testable import ElectraDownload
 import Foundation
 import Testing
 

@@ -5,7 +5,7 @@
 // dump site's layout (latest resolved to a date, SHA-1 preferred, MD5 as the fallback).
 
 import _TestSupport
-@testable import ElectraData
+@testable import ElectraDownload
 import Foundation
 import Testing
 
