@@ -72,7 +72,7 @@ public enum ModelDirectory {
     public static func open(_ directory: String) throws -> Contents {
         let configPath = directory + "/config.json"
         guard FileManager.default.fileExists(atPath: configPath) else {
-            throw ModelDirectoryError.missingFile(path: configPath, hint: "a model directory needs config.json, model.safetensors and vocab.txt (Hugging Face layout)")
+            throw ModelDirectoryError.missingFile(path: configPath, hint: "a model directory needs config.json, its weights (model.safetensors, pytorch_model.bin or sharded with an index) and vocab.txt (Hugging Face layout)")
         }
         let config = try ElectraConfig(contentsOf: configPath)
         guard let weights = try ModelWeights.open(directory: directory) else {

@@ -55,6 +55,7 @@ public struct PredictCommand: ParsableCommand {
         if single && (question == nil || context == nil) { throw ValidationError("--question needs --context (and the other way round)") }
         if file && (data == nil || output == nil) { throw ValidationError("--data needs --output (and the other way round)") }
         guard topK >= 1 else { throw ValidationError("--top-k must be at least 1") }
+        try squad.validate(sequenceLength: squad.maxSeqLength ?? SQuADOptions.defaultSequenceLength)
     }
 
     @OptionGroup var precision: PrecisionOption

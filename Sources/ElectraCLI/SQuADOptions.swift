@@ -26,10 +26,10 @@ struct SQuADOptions: ParsableArguments {
         guard docStride >= 1, maxQueryLength >= 1, nBest >= 1, maxAnswerLength >= 1 else {
             throw ValidationError("--doc-stride, --max-query-length, --n-best and --max-answer-length must be positive")
         }
-        try validate(sequenceLength: maxSeqLength ?? Self.defaultSequenceLength)
     }
 
-    /// Refuses windows too short for a question of `--max-query-length` tokens and some context.
+    /// Refuses windows too short for a question of `--max-query-length` tokens and some context (a
+    /// SQuAD command calls it: `predict --task` shares the options but has no questions).
     func validate(sequenceLength: Int) throws {
         guard sequenceLength > maxQueryLength + 3 else {
             throw ValidationError("--max-seq-length (\(sequenceLength)) must exceed --max-query-length + 3 (\(maxQueryLength + 3))")

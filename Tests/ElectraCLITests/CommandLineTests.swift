@@ -99,6 +99,8 @@ private func message(_ arguments: [String]) -> String {
         #expect(message(["finetune", "squad", "--model", "/tmp", "--train", "/nonexistent.json", "--output", "/tmp/x"]).contains("--train"))
         #expect(message(["finetune", "squad", "--model", "/tmp", "--train", "/tmp", "--output", "/tmp/x", "--max-seq-length", "40",
                          "--max-query-length", "64"]).contains("--max-query-length + 3"))
+        #expect(message(["predict", "--model", "/tmp", "--question", "q", "--context", "c", "--max-seq-length", "40"])
+            .contains("--max-query-length + 3"))
         #expect(message(["predict", "--model", "/tmp", "--question", "q"]).contains("--context"))
         #expect(message(["predict", "--model", "/tmp", "--question", "q", "--context", "c", "--data", "d.json"]).contains("either"))
         #expect(ElectraCommand.helpMessage(for: FinetuneSquadCommand.self).contains("NVIDIA"))
