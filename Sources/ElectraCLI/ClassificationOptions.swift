@@ -64,6 +64,19 @@ struct ClassificationOptions: ParsableArguments {
         return (settings, size)
     }
 
+    /// What every classification command resolves before training `model` under `preset`: the tuner
+    /// (its batch spans all `ranks`: `--batch-size` is each rank's share), the model size, the sequence
+    /// length and the featurizer for that length.
+    func setUp(_ preset: GLUEPreset, model: ClassificationModel, ranks: Int) throws
+        -> (tuner: ClassificationFineTuner, size: SQuADRecipe.ModelSize, length: Int, featurizer: ClassificationFeaturizer) {
+        var (settings, size) = settings(preset, config: model.config)
+        settings.batchSize *= ranks
+        let length = try sequenceLength(preset, config: model.config)
+        let featurizer = ClassificationFeaturizer(tokenizer: try ModelDirectory.tokenizer(for: self.model, config: model.config),
+                                                  maxSequenceLength: length)
+        return (ClassificationFineTuner(model: model, settings: settings), size, length, featurizer)
+    }
+
     /// The sequence length: `--max-seq-length` or the preset's, refused past the model's positions.
     func sequenceLength(_ preset: GLUEPreset, config: ElectraConfig) throws -> Int {
         let length = maxSeqLength ?? preset.maxSequenceLength

@@ -49,13 +49,8 @@ public struct FinetuneClassifyCommand: ParsableCommand {
                                                  labelNames: trainSet.isRegression ? ["LABEL_0"] : trainSet.labelNames,
                                                  head: .initializeIfAbsent(seed: options.seed))
         let preset = GLUEPreset(epochs: 3, trainsOnBothOrders: false)
-        var (settings, size) = options.settings(preset, config: model.config)
-        settings.batchSize *= parallelism.communicator.size
-        let length = try options.sequenceLength(preset, config: model.config)
-        let featurizer = ClassificationFeaturizer(tokenizer: try ModelDirectory.tokenizer(for: options.model, config: model.config),
-                                                  maxSequenceLength: length)
+        let (tuner, size, length, featurizer) = try options.setUp(preset, model: model, ranks: parallelism.communicator.size)
         let features = featurizer.features(trainSet), devFeatures = featurizer.features(devSet)
-        let tuner = ClassificationFineTuner(model: model, settings: settings)
         try tuner.check(devFeatures, source: dev, training: false)
         let gold = devSet.examples.map { $0.label! }
         let what = trainSet.isRegression ? "a regression" : "\(trainSet.labelNames.count) classes (\(trainSet.labelNames.prefix(8).joined(separator: ", ")))"

@@ -54,14 +54,9 @@ public struct FinetuneGlueCommand: ParsableCommand {
                                                  labelNames: task.isRegression ? ["LABEL_0"] : task.labels,
                                                  head: .initializeIfAbsent(seed: options.seed))
         let preset = task.preset
-        var (settings, size) = options.settings(preset, config: model.config)
-        settings.batchSize *= parallelism.communicator.size   // --batch-size is each rank's share
-        let length = try options.sequenceLength(preset, config: model.config)
-        let featurizer = ClassificationFeaturizer(tokenizer: try ModelDirectory.tokenizer(for: options.model, config: model.config),
-                                                  maxSequenceLength: length)
+        let (tuner, size, length, featurizer) = try options.setUp(preset, model: model, ranks: parallelism.communicator.size)
         let features = featurizer.features(train, bothOrders: preset.trainsOnBothOrders)
         let devFeatures = devs.map { featurizer.features($0.set) }
-        let tuner = ClassificationFineTuner(model: model, settings: settings)
         for (dev, f) in zip(devs, devFeatures) { try tuner.check(f, source: dev.set.path, training: false) }
         let metric = task.metrics[0]
         var history: [[GLUEScores]] = []

@@ -44,14 +44,9 @@ public struct FinetuneNerCommand: ParsableCommand {
         let model = try ClassificationModel.load(options.model, kind: .token, problem: .singleLabel, labelNames: tagSet,
                                                  head: .initializeIfAbsent(seed: options.seed))
         let preset = GLUEPreset(epochs: 3, trainsOnBothOrders: false)
-        var (settings, size) = options.settings(preset, config: model.config)
-        settings.batchSize *= parallelism.communicator.size
-        let length = try options.sequenceLength(preset, config: model.config)
-        let featurizer = ClassificationFeaturizer(tokenizer: try ModelDirectory.tokenizer(for: options.model, config: model.config),
-                                                  maxSequenceLength: length)
+        let (tuner, size, length, featurizer) = try options.setUp(preset, model: model, ranks: parallelism.communicator.size)
         let features = try featurizer.features(trainSet.sentences, tagSet: tagSet, labelled: true, path: train)
         let devFeatures = try featurizer.features(devSet.sentences, tagSet: tagSet, labelled: true, path: dev)
-        let tuner = ClassificationFineTuner(model: model, settings: settings)
         try tuner.check(devFeatures, source: dev, training: false)
         let gold = devSet.sentences.map(\.tags)
         func predicted() -> [[String]] {
